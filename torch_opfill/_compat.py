@@ -1,0 +1,264 @@
+"""Every touch of a private torch / onnxscript API lives here, probed at runtime.
+
+torch moves its exporter internals between releases (``torch.onnx._internal.registration``
+became ``torch.onnx._internal.torchscript_exporter.registration`` in 2.9). Nothing outside
+this module imports a private torch module, so supporting a new torch release means
+editing this file only. Each probe raises :class:`UnsupportedTorchError` with one line
+that names the torch version and what to do.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import Any, Callable
+
+import torch
+
+#: Releases we test on. Others may work; they get one warning (see ``check_supported``).
+SUPPORTED_RANGE = ">=2.9,<2.15"
+_TESTED = ((2, 9), (2, 14))
+
+
+class UnsupportedTorchError(RuntimeError):
+    """This torch release lacks an exporter internal torch-opfill needs."""
+
+
+def torch_version() -> tuple[int, int]:
+    base = torch.__version__.split("+")[0]
+    major, minor = base.split(".")[:2]
+    return int(major), int(minor)
+
+
+def check_supported() -> str | None:
+    """Return a one-line warning if this torch release is outside the tested range."""
+    version = torch_version()
+    if _TESTED[0] <= version <= _TESTED[1]:
+        return None
+    return (
+        f"torch-opfill is tested with torch {SUPPORTED_RANGE}, found {torch.__version__}; "
+        "exports may fail. Install a supported torch or set TORCH_OPFILL_AUTOLOAD=0."
+    )
+
+
+def _first_module(*names: str):
+    errors = []
+    for name in names:
+        try:
+            return importlib.import_module(name)
+        except ImportError as err:
+            errors.append(f"{name}: {err}")
+    raise UnsupportedTorchError(
+        f"torch {torch.__version__} has none of {', '.join(names)} "
+        f"(torch-opfill supports torch {SUPPORTED_RANGE}); install a supported torch."
+    )
+
+
+# --------------------------------------------------------------------------- TorchScript
+
+
+@functools.cache
+def ts_registration():
+    """The TorchScript exporter's ``registration`` module."""
+    return _first_module(
+        "torch.onnx._internal.torchscript_exporter.registration",  # torch >= 2.9
+        "torch.onnx._internal.registration",  # torch < 2.9
+    )
+
+
+@functools.cache
+def ts_symbolic_helper():
+    return _first_module(
+        "torch.onnx._internal.torchscript_exporter.symbolic_helper",
+        "torch.onnx.symbolic_helper",
+    )
+
+
+@functools.cache
+def _ts_type_utils():
+    return _first_module(
+        "torch.onnx._internal.torchscript_exporter._type_utils",
+        "torch.onnx._type_utils",
+    )
+
+
+@functools.cache
+def ts_registry():
+    """The symbolic registry, with every built-in opset module loaded into it."""
+    registration = ts_registration()
+    utils = _first_module(
+        "torch.onnx._internal.torchscript_exporter.utils",
+        "torch.onnx.utils",
+    )
+    trigger = getattr(utils, "_trigger_symbolic_function_registration", None)
+    if trigger is None:
+        raise UnsupportedTorchError(
+            f"torch {torch.__version__}: TorchScript exporter has no "
+            "_trigger_symbolic_function_registration; install a supported torch."
+        )
+    trigger()
+    return registration.registry
+
+
+def ts_builtin_min_opset(name: str, ours: set[int] = frozenset()) -> int | None:
+    """Lowest opset at which torch (or the user) already has a symbolic for ``name``.
+
+    ``ours`` are opsets holding torch-opfill's own overrides; they are not counted.
+    Both torch's base functions and other custom overrides count: we never replace either.
+    """
+    group = ts_registry().get_function_group(name)
+    if group is None:
+        return None
+    functions = group._functions  # OverrideDict: merged base + overrides
+    found = [
+        v for v in functions if functions.in_base(v) or (functions.overridden(v) and v not in ours)
+    ]
+    return min(found) if found else None
+
+
+def ts_register(name: str, opset: int, func: Callable) -> None:
+    ts_registry().register(name, opset, func, custom=True)
+
+
+def ts_unregister(name: str, opset: int) -> None:
+    group = ts_registry().get_function_group(name)
+    if group is not None and group._functions.overridden(opset):
+        group.remove_custom(opset)
+
+
+def ts_lookup(name: str, opset: int) -> Callable | None:
+    group = ts_registry().get_function_group(name)
+    return None if group is None else group.get(opset)
+
+
+def ts_is_none(value: Any) -> bool:
+    return ts_symbolic_helper()._is_none(value)
+
+
+def ts_parse_arg(value: Any, desc: str, arg_name: str) -> Any:
+    """Parse a constant TorchScript value into a Python value; ``desc`` as in parse_args."""
+    helper = ts_symbolic_helper()
+    if not helper._is_value(value):
+        return value
+    return helper._get_const(value, desc, arg_name)
+
+
+def ts_unpack_list(value: Any) -> list:
+    return ts_symbolic_helper()._unpack_list(value)
+
+
+def ts_dtype(value: Any) -> torch.dtype | None:
+    jit_type = _ts_type_utils().JitScalarType
+    scalar = jit_type.from_value(value, jit_type.UNDEFINED)
+    if scalar == jit_type.UNDEFINED:
+        return None
+    return scalar.dtype()
+
+
+def ts_rank(value: Any) -> int | None:
+    return ts_symbolic_helper()._get_tensor_rank(value)
+
+
+def ts_sizes(value: Any) -> list[int | None] | None:
+    return ts_symbolic_helper()._get_tensor_sizes(value)
+
+
+# --------------------------------------------------------------------------- dynamo / onnxscript
+
+
+@functools.cache
+def onnxscript_registration():
+    try:
+        return importlib.import_module("onnxscript.function_libs.torch_lib.registration")
+    except ImportError as err:
+        raise UnsupportedTorchError(
+            f"the dynamo exporter needs onnxscript ({err}); pip install onnxscript"
+        ) from None
+
+
+def dynamo_register(name: str, func: Callable) -> None:
+    """Register ``func`` as a trace-only torchlib function for ``name``; read on each export."""
+    registration = onnxscript_registration()
+    registration.torch_op(name, trace_only=True)(func)
+
+
+def dynamo_unregister(name: str, func: Callable) -> None:
+    registry = onnxscript_registration().default_registry
+    entry = registry._registry.get(name)
+    if entry is None:
+        return
+    entry.overloads[:] = [f for f in entry.overloads if getattr(f, "function", f) is not func]
+    if not entry.overloads and not entry.complex:
+        del registry._registry[name]
+
+
+def dynamo_registered_func(name: str) -> list[Callable]:
+    entry = onnxscript_registration().default_registry._registry.get(name)
+    return [] if entry is None else [getattr(f, "function", f) for f in entry.overloads]
+
+
+@functools.cache
+def dynamo_torch_builtin_names() -> frozenset[str]:
+    """Names torch's own (in-tree) torchlib implements for the dynamo exporter."""
+    names: set[str] = set()
+    try:
+        mod = importlib.import_module("torch.onnx._internal.exporter._torchlib._torchlib_registry")
+    except ImportError:
+        return frozenset()
+    for meta in mod.get_torchlib_ops():
+        target = meta.fx_target
+        names.add(target.name() if hasattr(target, "name") else str(target))
+    return frozenset(names)
+
+
+def dynamo_onnxscript_names() -> set[str]:
+    """Names in onnxscript's torchlib registry (call with ours taken out)."""
+    importlib.import_module("onnxscript.function_libs.torch_lib.ops")  # populate the registry
+    return set(onnxscript_registration().default_registry)
+
+
+def dynamo_current_opset() -> int:
+    """Opset of the ONNX graph the dynamo exporter is tracing into right now."""
+    import onnxscript.evaluator as evaluator  # noqa: PLC0415 - only reached during an export
+
+    tracer = evaluator.default()
+    opset = getattr(tracer, "opset", None)
+    version = getattr(opset, "version", None)
+    if version is None:
+        raise UnsupportedTorchError(
+            f"torch {torch.__version__}: cannot read the target opset from the dynamo exporter's "
+            f"tracer ({type(tracer).__name__}); install a supported torch."
+        )
+    return int(version)
+
+
+def dynamo_opset(version: int):
+    import onnxscript.values  # noqa: PLC0415
+
+    return onnxscript.values.Opset("", version)
+
+
+def default_export_opset() -> int:
+    constants = importlib.import_module("torch.onnx._constants")
+    return int(constants.ONNX_DEFAULT_OPSET)
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def aten_schema(name: str):
+    """The ``torch._C.FunctionSchema`` of ``ns::op[.overload]``, or None if this torch lacks it."""
+    base, _, overload = name.partition(".")
+    try:
+        schemas = torch._C._jit_get_schemas_for_operator(base)
+    except RuntimeError:
+        schemas = []
+    for schema in schemas:
+        if schema.overload_name == overload:
+            return schema
+    ns, _, op = base.partition("::")
+    try:
+        packet = getattr(getattr(torch.ops, ns), op)
+        return getattr(packet, overload or "default")._schema
+    except (AttributeError, RuntimeError):
+        return None

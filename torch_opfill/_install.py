@@ -1,0 +1,236 @@
+"""Installing pack ops into the two exporters' registries, and taking them out again.
+
+Rules (the product's promise): only what torch is missing is filled. TorchScript: an
+opset-``k`` registration is skipped when torch (or the user) already has a symbolic at any
+opset <= k, so torch's own mapping keeps every target it covers. Dynamo: each op names the
+targets the exporter looks up (``OpDef.dynamo_targets``: the ATen op itself, the ``prims::`` op
+its decomposition reaches, or none where the decomposition already exports); a target
+torchlib already has is skipped. ``override`` lifts both rules for the names it lists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import threading
+import typing
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, Union
+
+from torch_opfill import _compat, builder, packs
+from torch_opfill import registry as _registry
+
+TS_OPSETS = range(7, 21)  # opsets the TorchScript exporter accepts
+
+
+@dataclasses.dataclass
+class _State:
+    registry: _registry.Registry | None = None
+    packs: list[packs.Pack] = dataclasses.field(default_factory=list)
+    override: frozenset[str] | bool = frozenset()
+    ts_installed: dict[tuple[str, int], _registry.Registration] = dataclasses.field(default_factory=dict)
+    ts_skipped: dict[tuple[str, int], str] = dataclasses.field(default_factory=dict)
+    dynamo_installed: dict[str, _registry.Registration] = dataclasses.field(default_factory=dict)
+    dynamo_skipped: dict[str, str] = dataclasses.field(default_factory=dict)
+    dynamo_opset: int | None = None
+
+
+STATE = _State()
+_LOCK = threading.RLock()
+
+
+def load() -> _registry.Registry:
+    with _LOCK:
+        if STATE.registry is None:
+            STATE.packs = packs.discover()
+            STATE.registry = packs.build_registry(STATE.packs)
+        return STATE.registry
+
+
+def _overridden(name: str) -> bool:
+    return STATE.override is True or (STATE.override is not False and name in STATE.override)
+
+
+# --------------------------------------------------------------------------- TorchScript
+
+
+def install_torchscript() -> None:
+    with _LOCK:
+        reg = load()
+        if STATE.ts_installed or STATE.ts_skipped:
+            return
+        by_ts_name: dict[str, list[_registry.Registration]] = {}
+        for r in reg:
+            by_ts_name.setdefault(r.op.ts_name, []).append(r)
+        for ts_name, regs in by_ts_name.items():
+            builtin = _compat.ts_builtin_min_opset(ts_name)
+            for opset in sorted({r.opset for r in regs}):
+                key = (ts_name, opset)
+                if builtin is not None and builtin <= opset and not _overridden(ts_name):
+                    STATE.ts_skipped[key] = f"torch has it from opset {builtin}"
+                    continue
+                # Overloads of one op share a TorchScript name: each opset slot gets the
+                # overloads valid there, picked per call by their arguments.
+                overloads = [reg.resolve(r.name, opset) for r in regs]
+                chosen = {o.op.name: o for o in overloads if o is not None}
+                _compat.ts_register(ts_name, opset, ts_symbolic([o.op for o in chosen.values()]))
+                STATE.ts_installed[key] = chosen[min(chosen)]
+
+
+def uninstall_torchscript() -> None:
+    with _LOCK:
+        for ts_name, opset in STATE.ts_installed:
+            _compat.ts_unregister(ts_name, opset)
+        STATE.ts_installed.clear()
+        STATE.ts_skipped.clear()
+
+
+def ts_symbolic(ops: Sequence[_registry.OpDef]) -> Callable[..., Any]:
+    """A TorchScript symbolic ``(g, *inputs)`` that parses constants and calls the pack op."""
+    signatures = [(op, _Signature.of(op.func)) for op in ops]
+
+    def symbolic(g, *args, **_node_attrs):
+        op, sig = _pick_overload(signatures, args)
+        values = sig.parse(args, op.name, g.opset)
+        with builder.using(builder.TorchScriptBackend(g)):
+            return op.func(*values)
+
+    symbolic.__name__ = f"opfill_{ops[0].ts_name.split('::')[1]}"
+    symbolic.__qualname__ = symbolic.__name__
+    return symbolic
+
+
+def _pick_overload(signatures, args):
+    if len(signatures) == 1:
+        return signatures[0]
+    for op, sig in signatures:
+        if sig.accepts(args):
+            return op, sig
+    names = ", ".join(op.name for op, _ in signatures)
+    raise builder.OpfillError(f"no overload of {names} accepts these {len(args)} arguments")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Param:
+    name: str
+    kind: str  # "tensor", "tensors", or a parse_args descriptor: i f b s is fs
+    optional: bool
+
+
+_SCALAR_DESC = {int: "i", float: "f", bool: "b", str: "s"}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Signature:
+    params: tuple[_Param, ...]
+
+    @classmethod
+    @functools.cache
+    def of(cls, func: Callable) -> _Signature:
+        hints = typing.get_type_hints(func)
+        params = []
+        for name in inspect.signature(func).parameters:
+            ann = hints.get(name, builder.Tensor)
+            optional = False
+            if typing.get_origin(ann) is Union and type(None) in typing.get_args(ann):
+                optional = True
+                ann = next(a for a in typing.get_args(ann) if a is not type(None))
+            params.append(_Param(name, _kind(ann, name, func), optional))
+        return cls(tuple(params))
+
+    def accepts(self, args: Sequence[Any]) -> bool:
+        """Same arity, and every non-tensor parameter gets a constant (or None if optional)."""
+        if len(args) != len(self.params):
+            return False
+        return all(
+            p.kind in ("tensor", "tensors")
+            or (p.optional and _compat.ts_is_none(value))
+            or _is_ts_constant(value)
+            for value, p in zip(args, self.params)
+        )
+
+    def parse(self, args: Sequence[Any], op_name: str, opset: int) -> list[Any]:
+        if len(args) != len(self.params):
+            raise builder.OpfillError(
+                f"{op_name} at opset {opset}: TorchScript passed {len(args)} arguments, the pack op "
+                f"takes {len(self.params)}; its signature must follow the ATen schema"
+            )
+        out = []
+        for value, p in zip(args, self.params):
+            if p.optional and _compat.ts_is_none(value):
+                out.append(None)
+            elif p.kind == "tensor":
+                out.append(value)
+            elif p.kind == "tensors":
+                out.append(_compat.ts_unpack_list(value))
+            else:
+                try:
+                    out.append(_compat.ts_parse_arg(value, p.kind, p.name))
+                except Exception as err:  # noqa: BLE001 - torch raises several error types here
+                    raise builder.OpfillError(
+                        f"{op_name} at opset {opset}: argument '{p.name}' must be a constant "
+                        f"known at export time ({err})"
+                    ) from None
+        return out
+
+
+def _is_ts_constant(value: Any) -> bool:
+    node = getattr(value, "node", None)
+    return node is None or node().kind() in ("onnx::Constant", "prim::Constant")
+
+
+def _kind(ann: Any, name: str, func: Callable) -> str:
+    if ann is builder.Tensor:
+        return "tensor"
+    if ann in _SCALAR_DESC:
+        return _SCALAR_DESC[ann]
+    origin = typing.get_origin(ann)
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Collection):
+        (item,) = typing.get_args(ann)[:1] or (None,)
+        if item is builder.Tensor:
+            return "tensors"
+        if item in (int, float):
+            return _SCALAR_DESC[item] + "s"
+    raise _registry.PackError(
+        f"{func.__module__}.{func.__name__}: parameter '{name}' has annotation {ann!r}; use "
+        "Tensor, int, float, bool, str, Sequence[int], Sequence[float], Sequence[Tensor] or Optional[...]"
+    )
+
+
+# --------------------------------------------------------------------------- dynamo
+
+
+def install_dynamo(opset: int) -> None:
+    """Register, for an export at ``opset``, the version of each op that opset dispatches to."""
+    with _LOCK:
+        reg = load()
+        if STATE.dynamo_opset == opset:
+            return
+        uninstall_dynamo()
+        taken = _compat.dynamo_onnxscript_names() | _compat.dynamo_torch_builtin_names()
+        for name in reg.names():
+            r = reg.resolve(name, opset)
+            if r is None:
+                continue
+            targets = r.op.dynamo_targets
+            if _overridden(name) and name not in targets:
+                targets = (name, *targets)  # an override replaces the decomposition too
+            for target in targets:
+                if target in taken and not (_overridden(target) or _overridden(name)):
+                    STATE.dynamo_skipped[target] = "torchlib has it"
+                    continue
+                if target in STATE.dynamo_installed:
+                    continue
+                _compat.dynamo_register(target, r.op.func)
+                STATE.dynamo_installed[target] = r
+        STATE.dynamo_opset = opset
+
+
+def uninstall_dynamo() -> None:
+    with _LOCK:
+        for target, r in STATE.dynamo_installed.items():
+            _compat.dynamo_unregister(target, r.op.func)
+        STATE.dynamo_installed.clear()
+        STATE.dynamo_skipped.clear()
+        STATE.dynamo_opset = None

@@ -1,0 +1,236 @@
+"""The graph builder pack ops are written against: one definition, both exporters.
+
+A pack op is a plain function over :class:`Tensor` values that calls ONNX operators
+through the module-level :data:`op`::
+
+    @_symbolic("aten::asinh")
+    def asinh(self: Tensor) -> Tensor:
+        "asinh(Tensor self) -> Tensor"
+        return op.Asinh(op.float_input(self))
+
+``op.Name(*inputs, **attributes)`` emits ONNX operator ``Name``. Under the TorchScript
+exporter it becomes ``g.op("Name", ..., attr_i=...)`` (the attribute suffix is derived from
+the Python type); under the dynamo exporter it becomes the onnxscript operator of the
+target opset, traced. Tensors are never created from bare Python numbers: use
+``op.const(value, dtype)`` so the constant has the dtype of the computation at every opset
+(``CastLike`` only exists from opset 15).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import torch
+
+from torch_opfill import _compat
+
+
+class Tensor:
+    """Annotation marker for tensor parameters and results of pack ops.
+
+    Parameters annotated ``int``/``float``/``bool``/``str``/``Sequence[int]`` (optionally
+    ``Optional``) arrive as Python values in both exporters; ``Tensor`` ones as graph values.
+    """
+
+
+class OpfillError(RuntimeError):
+    """A pack op cannot be emitted for these inputs; the message says which op and why."""
+
+
+_FLOATING = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+# ONNX TensorProto element types, shared by ONNX, onnx_ir and TorchScript's JitScalarType.
+_ONNX_TO_TORCH = {
+    1: torch.float32, 2: torch.uint8, 3: torch.int8, 4: torch.uint16, 5: torch.int16,
+    6: torch.int32, 7: torch.int64, 9: torch.bool, 10: torch.float16, 11: torch.float64,
+    12: torch.uint32, 13: torch.uint64, 16: torch.bfloat16,
+}
+_TORCH_TO_ONNX = {v: k for k, v in _ONNX_TO_TORCH.items()}
+
+
+def onnx_dtype(dtype: torch.dtype) -> int:
+    """ONNX element type for a torch dtype (the ``to`` attribute of ``Cast``)."""
+    try:
+        return _TORCH_TO_ONNX[dtype]
+    except KeyError:
+        raise OpfillError(f"dtype {dtype} has no ONNX element type") from None
+
+
+class _Backend:
+    opset: int
+
+    def emit(self, name: str, inputs: Sequence[Any], attrs: dict[str, Any], outputs: int) -> Any:
+        raise NotImplementedError
+
+    def const(self, value: Any, dtype: torch.dtype) -> Any:
+        raise NotImplementedError
+
+    def dtype(self, x: Any) -> torch.dtype | None:
+        raise NotImplementedError
+
+    def rank(self, x: Any) -> int | None:
+        raise NotImplementedError
+
+
+class TorchScriptBackend(_Backend):
+    def __init__(self, g: Any) -> None:
+        self.g = g
+        self.opset = int(g.opset)
+
+    def emit(self, name, inputs, attrs, outputs):
+        kwargs = {_ts_attr_name(k, v): _ts_attr_value(v) for k, v in attrs.items()}
+        if outputs != 1:
+            kwargs["outputs"] = outputs
+        return self.g.op(name, *inputs, **kwargs)
+
+    def const(self, value, dtype):
+        return self.g.op("Constant", value_t=torch.tensor(value, dtype=dtype))
+
+    def dtype(self, x):
+        return _compat.ts_dtype(x)
+
+    def rank(self, x):
+        return _compat.ts_rank(x)
+
+
+def _ts_attr_name(key: str, value: Any) -> str:
+    if isinstance(value, (bool, int)):
+        return key + "_i"
+    if isinstance(value, float):
+        return key + "_f"
+    if isinstance(value, str):
+        return key + "_s"
+    if isinstance(value, torch.Tensor):
+        return key + "_t"
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, (bool, int)) for v in value):
+            return key + "_is"
+        if all(isinstance(v, (int, float)) for v in value):
+            return key + "_fs"
+        if all(isinstance(v, str) for v in value):
+            return key + "_ss"
+    raise OpfillError(f"attribute {key}={value!r}: unsupported attribute type {type(value).__name__}")
+
+
+def _ts_attr_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, float) for v in value):
+        return [float(v) for v in value]
+    return value
+
+
+class DynamoBackend(_Backend):
+    """Emits through onnxscript ops while the dynamo exporter traces a function."""
+
+    def __init__(self) -> None:
+        self.opset = _compat.dynamo_current_opset()
+        self._ops = _compat.dynamo_opset(self.opset)
+
+    def emit(self, name, inputs, attrs, outputs):
+        return getattr(self._ops, name)(*inputs, **attrs)
+
+    def const(self, value, dtype):
+        import numpy as np  # noqa: PLC0415
+        import onnx_ir as ir  # noqa: PLC0415
+
+        if dtype == torch.bfloat16:
+            array = torch.tensor(value, dtype=torch.float32).to(dtype).view(torch.uint16).numpy()
+            tensor = ir.Tensor(array, dtype=ir.DataType.BFLOAT16)
+        else:
+            tensor = ir.tensor(np.asarray(torch.tensor(value, dtype=dtype).numpy()))
+        return self._ops.Constant(value=tensor)
+
+    def dtype(self, x):
+        dt = getattr(x, "dtype", None)
+        return None if dt is None else _ONNX_TO_TORCH.get(int(dt))
+
+    def rank(self, x):
+        shape = getattr(x, "shape", None)
+        return None if shape is None else len(shape)
+
+
+_backend: contextvars.ContextVar[_Backend | None] = contextvars.ContextVar("opfill_backend", default=None)
+
+
+@contextlib.contextmanager
+def using(backend: _Backend) -> Iterator[_Backend]:
+    token = _backend.set(backend)
+    try:
+        yield backend
+    finally:
+        _backend.reset(token)
+
+
+def _current() -> _Backend:
+    backend = _backend.get()
+    if backend is None:
+        # Not inside a TorchScript symbolic: the dynamo exporter is tracing us. Not cached:
+        # the next export may target another opset.
+        backend = DynamoBackend()
+    return backend
+
+
+class _Op:
+    """``op.Name(...)`` emits ONNX op ``Name``; lower-case members are helpers."""
+
+    def __getattr__(self, name: str):
+        if not name[:1].isupper():
+            raise AttributeError(name)
+
+        def emit(*inputs: Any, _outputs: int = 1, **attrs: Any) -> Any:
+            for i, x in enumerate(inputs):
+                if isinstance(x, (int, float, bool)):
+                    raise OpfillError(
+                        f"op.{name}: input {i} is the Python number {x!r}; use op.const(value, dtype)"
+                    )
+            return _current().emit(name, inputs, attrs, _outputs)
+
+        emit.__name__ = name
+        return emit
+
+    @property
+    def opset(self) -> int:
+        """The ONNX opset being exported to."""
+        return _current().opset
+
+    def const(self, value: Any, dtype: torch.dtype) -> Any:
+        """A constant tensor (scalar or nested list) of ``dtype``."""
+        return _current().const(value, dtype)
+
+    def dtype(self, x: Any) -> torch.dtype:
+        """The static dtype of ``x``; error if the exporter does not know it."""
+        dt = _current().dtype(x)
+        if dt is None:
+            raise OpfillError(
+                "input dtype is unknown at export time; give the model typed inputs "
+                "(TorchScript: export with example tensors, not None)"
+            )
+        return dt
+
+    def rank(self, x: Any) -> int:
+        r = _current().rank(x)
+        if r is None:
+            raise OpfillError("input rank is unknown at export time; export with a static rank")
+        return r
+
+    def cast(self, x: Any, dtype: torch.dtype) -> Any:
+        return self.Cast(x, to=onnx_dtype(dtype))
+
+    def float_input(self, x: Any) -> Any:
+        """Integral and bool inputs promote to float32, as eager does for float-valued ops."""
+        if self.dtype(x) in _FLOATING:
+            return x
+        return self.cast(x, torch.float32)
+
+    def compute_dtype(self, x: Any) -> torch.dtype:
+        """The dtype to evaluate a composition in: float16/bfloat16 upcast to float32 like eager."""
+        dt = self.dtype(x)
+        return torch.float32 if dt in (torch.float16, torch.bfloat16) else dt
+
+
+#: The builder every pack op uses.
+op = _Op()
