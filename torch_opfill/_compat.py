@@ -121,9 +121,14 @@ def ts_register(name: str, opset: int, func: Callable) -> None:
 
 
 def ts_unregister(name: str, opset: int) -> None:
-    group = ts_registry().get_function_group(name)
-    if group is not None and group._functions.overridden(opset):
-        group.remove_custom(opset)
+    registry = ts_registry()
+    group = registry.get_function_group(name)
+    if group is None or not group._functions.overridden(opset):
+        return
+    group.remove_custom(opset)
+    if not len(group._functions):
+        # An empty group breaks torch's error path (min() of no opsets): drop the group we made.
+        registry._registry.pop(name, None)
 
 
 def ts_lookup(name: str, opset: int) -> Callable | None:
@@ -176,9 +181,22 @@ def onnxscript_registration():
         ) from None
 
 
-def dynamo_register(name: str, func: Callable) -> None:
-    """Register ``func`` as a trace-only torchlib function for ``name``; read on each export."""
+_dynamo_displaced: dict[str, list] = {}
+
+
+def dynamo_register(name: str, func: Callable, *, replace: bool = False) -> None:
+    """Register ``func`` as a trace-only torchlib function for ``name``; read on each export.
+
+    ``replace`` (an override) sets torchlib's own functions for ``name`` aside until
+    :func:`dynamo_unregister`, so the exporter sees only ours.
+    """
     registration = onnxscript_registration()
+    entry = registration.default_registry._registry.get(name)
+    if entry is not None and entry.overloads:
+        if not replace:
+            raise ValueError(f"{name} is already in torchlib; pass replace=True to override it")
+        _dynamo_displaced[name] = list(entry.overloads)
+        entry.overloads.clear()
     registration.torch_op(name, trace_only=True)(func)
 
 
@@ -188,13 +206,9 @@ def dynamo_unregister(name: str, func: Callable) -> None:
     if entry is None:
         return
     entry.overloads[:] = [f for f in entry.overloads if getattr(f, "function", f) is not func]
+    entry.overloads.extend(_dynamo_displaced.pop(name, []))
     if not entry.overloads and not entry.complex:
         del registry._registry[name]
-
-
-def dynamo_registered_func(name: str) -> list[Callable]:
-    entry = onnxscript_registration().default_registry._registry.get(name)
-    return [] if entry is None else [getattr(f, "function", f) for f in entry.overloads]
 
 
 @functools.cache

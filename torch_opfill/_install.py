@@ -222,7 +222,7 @@ def install_dynamo(opset: int) -> None:
                     continue
                 if target in STATE.dynamo_installed:
                     continue
-                _compat.dynamo_register(target, r.op.func)
+                _compat.dynamo_register(target, r.op.func, replace=target in taken)
                 STATE.dynamo_installed[target] = r
         STATE.dynamo_opset = opset
 

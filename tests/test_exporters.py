@@ -1,0 +1,201 @@
+"""Installing into both exporters: fill only what is missing, one definition for both paths."""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+import torch
+
+import torch_opfill
+from torch_opfill import _compat
+
+
+def export_bytes(model, args, *, dynamo: bool, opset: int) -> bytes:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.WARNING)
+        try:
+            if dynamo:
+                return torch.onnx.export(model, args, dynamo=True, opset_version=opset, verbose=False).model_proto.SerializeToString()
+            buf = io.BytesIO()
+            torch.onnx.export(model, args, buf, dynamo=False, opset_version=opset)
+            return buf.getvalue()
+        finally:
+            logging.disable(logging.NOTSET)
+
+
+def run(model_bytes: bytes, *args: torch.Tensor) -> list[np.ndarray]:
+    session = ort.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
+    return session.run(None, {i.name: a.numpy() for i, a in zip(session.get_inputs(), args)})
+
+
+class Builtins(torch.nn.Module):
+    """Only ops both exporters support natively."""
+
+    def forward(self, x, y):
+        z = torch.relu(x @ y.T) + torch.sin(x).sum(dim=1, keepdim=True)
+        return torch.softmax(z * 2.0, dim=-1), torch.exp(x).clamp(max=3.0), torch.erf(y)
+
+
+@pytest.mark.parametrize(("dynamo", "opset"), [(False, 9), (False, 17), (True, 18), (True, 20)])
+def test_builtin_ops_export_byte_identical_with_and_without_the_pack(dynamo, opset):
+    args = (torch.randn(3, 4), torch.randn(5, 4))
+    torch_opfill.disable()
+    try:
+        without = export_bytes(Builtins(), args, dynamo=dynamo, opset=opset)
+    finally:
+        torch_opfill.enable()
+    with_pack = export_bytes(Builtins(), args, dynamo=dynamo, opset=opset)
+    assert with_pack == without
+
+
+FILL_PACK = '''
+from __future__ import annotations
+from torch_opfill import Tensor, op, symbolic
+
+@symbolic("aten::col2im", opset=9)
+def col2im(self: Tensor, output_size: Sequence[int], kernel_size: Sequence[int], dilation: Sequence[int],
+           padding: Sequence[int], stride: Sequence[int]) -> Tensor:
+    """col2im(Tensor self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor"""
+    return op.Identity(self)
+
+@symbolic("aten::relu", opset=9)
+def relu(self: Tensor) -> Tensor:
+    """relu(Tensor self) -> Tensor"""
+    return op.Abs(self)
+
+@symbolic("aten::tril", opset=9)
+def tril(self: Tensor, diagonal: int = 0) -> Tensor:
+    """tril(Tensor self, int diagonal=0) -> Tensor"""
+    return op.Identity(self)
+
+@symbolic("aten::tril", opset=16)
+def tril16(self: Tensor, diagonal: int = 0) -> Tensor:
+    """tril(Tensor self, int diagonal=0) -> Tensor"""
+    return op.Identity(self)
+'''.replace("from torch_opfill import", "from typing import Sequence\nfrom torch_opfill import")
+
+
+def _ours(name: str, opset: int) -> bool:
+    func = _compat.ts_lookup(name, opset)
+    return func is not None and func.__name__.startswith("opfill_")
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "ours"),
+    [
+        ("aten::col2im", 9, True),  # torch has col2im from 18 only: we fill 9..17
+        ("aten::col2im", 17, True),
+        ("aten::col2im", 18, False),  # torch's own from 18 on
+        ("aten::col2im", 20, False),
+        ("aten::relu", 9, False),  # torch has relu everywhere: ours is never installed
+        ("aten::relu", 20, False),
+        ("aten::tril", 13, True),
+        ("aten::tril", 14, False),  # torch's Trilu form from 14...
+        ("aten::tril", 16, False),  # ...so our opset-16 form is skipped, not layered on top
+    ],
+)
+def test_torchscript_fills_only_below_torchs_own_opsets(clean_state, make_pack, name, target, ours):
+    make_pack("fillpack", {"symbolic_opset9.py": FILL_PACK})
+    torch_opfill.enable()
+    assert _ours(name, target) is ours
+
+
+def test_override_replaces_the_builtin_only_when_asked(clean_state, make_pack):
+    make_pack("fillpack", {"symbolic_opset9.py": FILL_PACK})
+    torch_opfill.enable(override={"aten::relu"})
+    assert _ours("aten::relu", 12)
+    assert not _ours("aten::tril", 15)
+    torch_opfill.enable(override=False)
+    assert not _ours("aten::relu", 12)
+
+
+def test_disable_removes_everything_and_restores_the_original_error(clean_state):
+    class Asinh(torch.nn.Module):
+        def forward(self, x):
+            return torch.asinh(x)
+
+    torch_opfill.enable()
+    export_bytes(Asinh(), (torch.randn(3),), dynamo=False, opset=12)
+    torch_opfill.disable()
+    assert not _ours("aten::asinh", 12)
+    with pytest.raises(Exception, match="aten::asinh' to ONNX opset version 12 is not supported"):
+        export_bytes(Asinh(), (torch.randn(3),), dynamo=False, opset=12)
+
+
+ARGS_PACK = '''
+from __future__ import annotations
+from typing import Optional, Sequence
+import torch
+from torch_opfill import Tensor, op, symbolic
+
+SEEN = []
+
+@symbolic("aten::nansum", opset=13)
+def nansum(self: Tensor, dim: Optional[Sequence[int]] = None, keepdim: bool = False,
+           dtype: Optional[int] = None) -> Tensor:
+    """nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor"""
+    SEEN.append((dim, keepdim, dtype))
+    zero = op.const(0.0, op.dtype(self))
+    clean = op.Where(op.IsNaN(self), zero, self)
+    if dim is None:
+        return op.ReduceSum(clean, keepdims=int(keepdim))
+    return op.ReduceSum(clean, op.const(list(dim), torch.int64), keepdims=int(keepdim))
+
+@symbolic("aten::isclose", opset=11, dynamo=())
+def isclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor"""
+    SEEN.append((rtol, atol, equal_nan))
+    dt = op.dtype(self)
+    diff = op.Abs(op.Sub(self, other))
+    bound = op.Add(op.const(atol, dt), op.Mul(op.const(rtol, dt), op.Abs(other)))
+    close = op.Or(op.Equal(self, other), op.LessOrEqual(diff, bound))
+    if equal_nan:
+        close = op.Or(close, op.And(op.IsNaN(self), op.IsNaN(other)))
+    return close
+'''
+
+
+class NanSum(torch.nn.Module):
+    def forward(self, x):
+        return torch.nansum(x, dim=[1, 2], keepdim=True), torch.nansum(x)
+
+
+class IsClose(torch.nn.Module):
+    def forward(self, x, y):
+        return torch.isclose(x, y, rtol=0.25, atol=0.5, equal_nan=True)
+
+
+@pytest.mark.parametrize(("dynamo", "opset"), [(False, 13), (False, 20), (True, 18), (True, 20)])
+def test_non_tensor_arguments_arrive_as_python_values(clean_state, make_pack, dynamo, opset):
+    root = make_pack("argpack", {"symbolic_opset13.py": ARGS_PACK})
+    import importlib
+
+    mod = importlib.import_module("argpack.symbolic_opset13")
+    torch_opfill.enable(override={"aten::isclose"})
+    x = torch.tensor([[[1.0, float("nan")], [2.0, 3.0]], [[float("nan"), float("nan")], [-1.0, 0.5]]])
+    got = run(export_bytes(NanSum(), (x,), dynamo=dynamo, opset=opset), x)
+    for g, e in zip(got, NanSum()(x)):
+        np.testing.assert_allclose(g, e.numpy())
+    assert ([1, 2], True, None) in mod.SEEN and (None, False, None) in mod.SEEN
+    a = torch.tensor([1.0, 2.0, float("nan"), 10.0, float("nan")])
+    b = torch.tensor([1.4, 3.0, float("nan"), 12.0, 1.0])
+    (close,) = run(export_bytes(IsClose(), (a, b), dynamo=dynamo, opset=opset), a, b)
+    np.testing.assert_array_equal(close, IsClose()(a, b).numpy())
+    assert (0.25, 0.5, True) in mod.SEEN
+    assert all(isinstance(v, (float, bool)) for v in mod.SEEN[-1])
+    assert root.exists()
+
+
+def test_dynamo_registers_the_prims_target_the_decomposition_reaches(clean_state):
+    torch_opfill.enable()
+    regs = {r.name: r for r in torch_opfill.registered()}
+    if "aten::erfinv" not in regs:
+        pytest.skip("erfinv not in the pack yet")
+    assert "prims::erf_inv installed" in regs["aten::erfinv"].dynamo
+    assert "torchlib has it" in regs["aten::asinh"].dynamo  # torch's own Asinh is kept
