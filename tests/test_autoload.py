@@ -124,7 +124,7 @@ def test_autoload_entry_point_never_raises(monkeypatch):
     import _torch_opfill_autoload
 
     monkeypatch.setitem(sys.modules, "torch_opfill", None)  # the next import of it raises ImportError
-    with pytest.warns(UserWarning, match=r"torch-opfill failed to load and is inactive \(ImportError"):
+    with pytest.warns(UserWarning, match=r"torch-opfill failed to load and is inactive \(ModuleNotFoundError"):
         _torch_opfill_autoload.autoload()
 
 

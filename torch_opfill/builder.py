@@ -217,6 +217,14 @@ class _Op:
             raise OpfillError("input rank is unknown at export time; export with a static rank")
         return r
 
+    def equal(self, a: Any, b: Any) -> Any:
+        """Elementwise ``a == b`` for any dtype: ONNX Equal takes floats only from opset 11."""
+        if self.opset >= 11 or self.dtype(a) not in _FLOATING:
+            return self.Equal(a, b)
+        differ = self.Or(self.Less(a, b), self.Greater(a, b))
+        unordered = self.Or(self.IsNaN(a), self.IsNaN(b))
+        return self.Not(self.Or(differ, unordered))
+
     def cast(self, x: Any, dtype: torch.dtype) -> Any:
         return self.Cast(x, to=onnx_dtype(dtype))
 
