@@ -73,8 +73,8 @@ def logaddexp(self: Tensor, other: Tensor) -> Tensor:
     t = op.Exp(op.Neg(diff))
     one = op.const(1.0, dtype)
     one_plus = op.Add(one, t)
-    log1p = op.Where(op.Equal(one_plus, one), t, op.Mul(op.Log(one_plus), op.Div(t, op.Sub(one_plus, one))))
-    same = op.Equal(a, b)  # covers a == b == ±inf, where a - b is nan
+    log1p = op.Where(op.equal(one_plus, one), t, op.Mul(op.Log(one_plus), op.Div(t, op.Sub(one_plus, one))))
+    same = op.equal(a, b)  # covers a == b == ±inf, where a - b is nan
     ln2 = op.const(0.6931471805599453, dtype)
     result = op.Where(same, op.Add(a, ln2), op.Add(hi, log1p))
     return result if dtype == out_dtype else op.cast(result, out_dtype)
@@ -92,5 +92,5 @@ def sinc(self: Tensor) -> Tensor:
     xw = x if work == dtype else op.cast(x, work)
     pix = op.Mul(xw, op.const(3.141592653589793, work))
     zero = op.const(0.0, work)
-    result = op.Where(op.Equal(xw, zero), op.const(1.0, work), op.Div(op.Sin(pix), pix))
+    result = op.Where(op.equal(xw, zero), op.const(1.0, work), op.Div(op.Sin(pix), pix))
     return result if work == dtype else op.cast(result, dtype)

@@ -14,6 +14,7 @@ the export must agree.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import math
 from collections.abc import Callable, Sequence
@@ -64,6 +65,9 @@ class OpCase:
     atol: dict[torch.dtype, float] = dataclasses.field(default_factory=dict)
     xfail: tuple[Xfail, ...] = ()
     label: str = ""  # distinguishes several rows of one op
+    # torch's OpInfo entries whose samples (all of them, float32/float64) are also checked:
+    # (name, variant_test_name), e.g. ("polygamma", "polygamma_n_2"); variant "" = the plain one.
+    opinfo: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -87,10 +91,11 @@ class OpCase:
 
 @dataclasses.dataclass(frozen=True)
 class Sample:
-    """Positional tensor arguments for one export; ``dynamic`` marks dims free at export."""
+    """Positional tensor arguments for one export, and the eager callable if not the row's."""
 
     args: tuple[torch.Tensor, ...]
     label: str
+    fn: Callable[..., Any] | None = None  # OpInfo samples bake their non-tensor arguments in
 
 
 def edge_values(dtype: torch.dtype) -> list[float]:
@@ -161,6 +166,47 @@ def samples(case: OpCase, dtype: torch.dtype, *, n: int = 2000, seed: int = 0) -
         out.append(Sample(tuple(cast(c[:7]).reshape(s) for c, s in zip(columns, shapes)), "broadcast"))
     out.append(Sample(tuple(cast(np.zeros(0)) for _ in range(arity)), "empty"))
     return out
+
+
+OPINFO_DTYPES = (torch.float32, torch.float64)
+
+
+@functools.cache
+def _op_db() -> dict[tuple[str, str], Any]:
+    from torch.testing._internal.common_methods_invocations import op_db  # noqa: PLC0415 - ~4 s
+
+    return {(o.name, o.variant_test_name): o for o in op_db}
+
+
+def opinfo_samples(case: OpCase, dtype: torch.dtype) -> list[Sample]:
+    """torch's own OpInfo samples for the row's ``opinfo`` entries (float32/float64 only)."""
+    if not case.opinfo or dtype not in OPINFO_DTYPES:
+        return []
+    db = _op_db()
+    out = []
+    for key in case.opinfo:
+        info = db.get(key)
+        if info is None:
+            raise LookupError(f"{case.name}: torch has no OpInfo {key!r}; fix the row's opinfo")
+        for i, s in enumerate(info.sample_inputs("cpu", dtype)):
+            out.append(_opinfo_sample(info, s, f"OpInfo {key[0]}{'.' + key[1] if key[1] else ''} #{i}"))
+    return out
+
+
+def _opinfo_sample(info: Any, sample: Any, label: str) -> Sample:
+    """Tensors become inputs; every other argument is baked into the exported callable."""
+    positional = [sample.input, *sample.args]
+    tensor_slots = [i for i, a in enumerate(positional) if isinstance(a, torch.Tensor)]
+    kwargs = dict(sample.kwargs)
+    op = info.op
+
+    def fn(*tensors: torch.Tensor) -> Any:
+        args = list(positional)
+        for slot, t in zip(tensor_slots, tensors):
+            args[slot] = t
+        return op(*args, **kwargs)
+
+    return Sample(tuple(positional[i].detach() for i in tensor_slots), label, fn)
 
 
 def load_cases(module_names: Sequence[str] | None = None) -> list[OpCase]:
