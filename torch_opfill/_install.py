@@ -29,7 +29,7 @@ class _State:
     registry: _registry.Registry | None = None
     packs: list[packs.Pack] = dataclasses.field(default_factory=list)
     override: frozenset[str] | bool = frozenset()
-    ts_installed: dict[tuple[str, int], _registry.Registration] = dataclasses.field(default_factory=dict)
+    ts_installed: dict[tuple[str, int], tuple[str, ...]] = dataclasses.field(default_factory=dict)  # -> overloads
     ts_skipped: dict[tuple[str, int], str] = dataclasses.field(default_factory=dict)
     dynamo_installed: dict[str, _registry.Registration] = dataclasses.field(default_factory=dict)
     dynamo_skipped: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -49,7 +49,12 @@ def load() -> _registry.Registry:
 
 
 def _overridden(name: str) -> bool:
-    return STATE.override is True or (STATE.override is not False and name in STATE.override)
+    """Whether the user asked for the pack's function over torch's (an op or one overload)."""
+    if STATE.override is True:
+        return True
+    if STATE.override is False:
+        return False
+    return name in STATE.override or any(o.split(".")[0] == name for o in STATE.override)
 
 
 # --------------------------------------------------------------------------- TorchScript
@@ -75,7 +80,7 @@ def install_torchscript() -> None:
                 overloads = [reg.resolve(r.name, opset) for r in regs]
                 chosen = {o.op.name: o for o in overloads if o is not None}
                 _compat.ts_register(ts_name, opset, ts_symbolic([o.op for o in chosen.values()]))
-                STATE.ts_installed[key] = chosen[min(chosen)]
+                STATE.ts_installed[key] = tuple(chosen)
 
 
 def uninstall_torchscript() -> None:
@@ -146,7 +151,7 @@ class _Signature:
         return all(
             p.kind in ("tensor", "tensors")
             or (p.optional and _compat.ts_is_none(value))
-            or _is_ts_constant(value)
+            or (_is_ts_constant(value) and (p.kind in ("is", "fs") or _compat.ts_rank(value) in (0, None)))
             for value, p in zip(args, self.params)
         )
 
