@@ -69,6 +69,11 @@ def relu(self: Tensor) -> Tensor:
     """relu(Tensor self) -> Tensor"""
     return op.Abs(self)
 
+@symbolic("aten::relu", opset=7)
+def relu7(self: Tensor) -> Tensor:
+    """relu(Tensor self) -> Tensor"""
+    return op.Abs(self)
+
 @symbolic("aten::tril", opset=9)
 def tril(self: Tensor, diagonal: int = 0) -> Tensor:
     """tril(Tensor self, int diagonal=0) -> Tensor"""
@@ -95,6 +100,7 @@ def _ours(name: str, opset: int) -> bool:
         ("aten::col2im", 20, False),
         ("aten::relu", 9, False),  # torch has relu everywhere: ours is never installed
         ("aten::relu", 20, False),
+        ("aten::relu", 7, False),  # torch's opset-9 relu serves 7 and 8: our opset-7 form stays out
         ("aten::tril", 13, True),
         ("aten::tril", 14, False),  # torch's Trilu form from 14...
         ("aten::tril", 16, False),  # ...so our opset-16 form is skipped, not layered on top
@@ -199,3 +205,18 @@ def test_dynamo_registers_the_prims_target_the_decomposition_reaches(clean_state
         pytest.skip("erfinv not in the pack yet")
     assert "prims::erf_inv installed" in regs["aten::erfinv"].dynamo
     assert "torchlib has it" in regs["aten::asinh"].dynamo  # torch's own Asinh is kept
+
+
+def test_disable_leaves_torchlib_as_it_was(clean_state, make_pack):
+    from onnxscript.function_libs.torch_lib.registration import default_registry
+
+    def snapshot():
+        return {name: list(entry.overloads) for name, entry in default_registry.items()}
+
+    torch_opfill.disable()
+    before = snapshot()
+    make_pack("fillpack", {"symbolic_opset9.py": FILL_PACK})
+    torch_opfill.enable(override={"aten::relu"})  # installs new names and sets torchlib's relu aside
+    assert snapshot() != before
+    torch_opfill.disable()
+    assert snapshot() == before

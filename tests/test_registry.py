@@ -72,9 +72,9 @@ PACK_OK = '''
 from __future__ import annotations
 from torch_opfill import Tensor, op, symbolic
 
-@symbolic("aten::special_i0e", opset=9)
-def special_i0e(self: Tensor) -> Tensor:
-    """special_i0e(Tensor self) -> Tensor"""
+@symbolic("aten::angle", opset=9)
+def angle(self: Tensor) -> Tensor:
+    """angle(Tensor self) -> Tensor"""
     return op.Identity(self)
 '''
 
@@ -82,7 +82,7 @@ def special_i0e(self: Tensor) -> Tensor:
 def test_third_party_pack_is_discovered_and_registered(clean_state, make_pack):
     make_pack("thirdparty_ok", {"symbolic_opset9.py": PACK_OK})
     ops = {(r.name, r.pack) for r in torch_opfill.registered()}
-    assert ("aten::special_i0e", "thirdparty_ok") in ops
+    assert ("aten::angle", "thirdparty_ok") in ops
     assert ("aten::asinh", "opset_patches") in ops
 
 
@@ -95,13 +95,13 @@ def test_pack_raising_on_import_warns_and_others_still_load(clean_state, make_pa
 
 def test_op_with_parameters_not_matching_the_aten_schema_is_skipped_with_warning(clean_state, make_pack):
     make_pack("thirdparty_misnamed", {"symbolic_opset9.py": PACK_OK.replace("(self: Tensor)", "(x: Tensor)")})
-    with pytest.warns(UserWarning, match=r"pack 'thirdparty_misnamed'.*aten::special_i0e.*\['x'\] do not match.*\['self'\]"):
+    with pytest.warns(UserWarning, match=r"pack 'thirdparty_misnamed'.*aten::angle.*\['x'\] do not match.*\['self'\]"):
         regs = torch_opfill.registered()
-    assert not any(r.name == "aten::special_i0e" for r in regs)
+    assert not any(r.name == "aten::angle" for r in regs)
 
 
 def test_two_packs_same_op_same_opset_bundled_wins_with_warning(clean_state, make_pack):
-    src = PACK_OK.replace("special_i0e", "asinh").replace("aten::asinh", "aten::asinh")
+    src = PACK_OK.replace("angle", "asinh").replace("aten::asinh", "aten::asinh")
     make_pack("thirdparty_dup", {"symbolic_opset9.py": src})
     with pytest.warns(UserWarning, match=r"aten::asinh at opset 9 .*'opset_patches' and 'thirdparty_dup'"):
         regs = torch_opfill.registered()

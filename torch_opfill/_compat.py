@@ -100,11 +100,16 @@ def ts_registry():
     return registration.registry
 
 
+#: torch's registry serves targets below this opset by looking *up* to it (opset 7/8 legacy).
+TS_BASE_OPSET = 9
+
+
 def ts_builtin_min_opset(name: str, ours: set[int] = frozenset()) -> int | None:
     """Lowest opset at which torch (or the user) already has a symbolic for ``name``.
 
     ``ours`` are opsets holding torch-opfill's own overrides; they are not counted.
     Both torch's base functions and other custom overrides count: we never replace either.
+    A registration at opset k is shadowed by torch when this is <= max(k, TS_BASE_OPSET).
     """
     group = ts_registry().get_function_group(name)
     if group is None:
@@ -200,12 +205,17 @@ def dynamo_register(name: str, func: Callable, *, replace: bool = False) -> None
     registration.torch_op(name, trace_only=True)(func)
 
 
+def _traced_python_function(traced: Any) -> Any:
+    """The Python function inside onnxscript's TracedOnnxFunction (``func``; wrapped since 0.5)."""
+    return getattr(traced, "__wrapped__", getattr(traced, "func", traced))
+
+
 def dynamo_unregister(name: str, func: Callable) -> None:
     registry = onnxscript_registration().default_registry
     entry = registry._registry.get(name)
     if entry is None:
         return
-    entry.overloads[:] = [f for f in entry.overloads if getattr(f, "function", f) is not func]
+    entry.overloads[:] = [f for f in entry.overloads if _traced_python_function(f) is not func]
     entry.overloads.extend(_dynamo_displaced.pop(name, []))
     if not entry.overloads and not entry.complex:
         del registry._registry[name]

@@ -72,7 +72,9 @@ def install_torchscript() -> None:
             builtin = _compat.ts_builtin_min_opset(ts_name)
             for opset in sorted({r.opset for r in regs}):
                 key = (ts_name, opset)
-                if builtin is not None and builtin <= opset and not _overridden(ts_name):
+                # Below opset 9 torch's dispatch looks up to its opset-9 form, so a torch
+                # symbolic at <= 9 serves opsets 7 and 8 too.
+                if builtin is not None and builtin <= max(opset, _compat.TS_BASE_OPSET) and not _overridden(ts_name):
                     STATE.ts_skipped[key] = f"torch has it from opset {builtin}"
                     continue
                 # Overloads of one op share a TorchScript name: each opset slot gets the
