@@ -208,6 +208,7 @@ def test_dynamo_registers_the_prims_target_the_decomposition_reaches(clean_state
 
 
 def test_disable_leaves_torchlib_as_it_was(clean_state, make_pack):
+    import onnxscript.function_libs.torch_lib.ops  # noqa: F401 - populates torchlib's registry
     from onnxscript.function_libs.torch_lib.registration import default_registry
 
     def snapshot():
