@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from collections.abc import Collection
 from typing import Any, Callable
 
 import torch
@@ -104,21 +105,31 @@ def ts_registry():
 TS_BASE_OPSET = 9
 
 
-def ts_builtin_min_opset(name: str, ours: set[int] = frozenset()) -> int | None:
-    """Lowest opset at which torch (or the user) already has a symbolic for ``name``.
+def ts_builtin_opsets(name: str, ours: Collection[int] = ()) -> list[int]:
+    """Opsets at which torch (or the user) already has a symbolic for ``name``, ascending.
 
     ``ours`` are opsets holding torch-opfill's own overrides; they are not counted.
     Both torch's base functions and other custom overrides count: we never replace either.
-    A registration at opset k is shadowed by torch when this is <= max(k, TS_BASE_OPSET).
     """
     group = ts_registry().get_function_group(name)
     if group is None:
-        return None
+        return []
     functions = group._functions  # OverrideDict: merged base + overrides
-    found = [
+    return sorted(
         v for v in functions if functions.in_base(v) or (functions.overridden(v) and v not in ours)
-    ]
-    return min(found) if found else None
+    )
+
+
+def ts_builtin_min_opset(name: str, ours: Collection[int] = ()) -> int | None:
+    """Lowest of :func:`ts_builtin_opsets`. A registration at opset k is shadowed by torch
+    when this is <= max(k, TS_BASE_OPSET)."""
+    found = ts_builtin_opsets(name, ours)
+    return found[0] if found else None
+
+
+def ts_dispatch(target: int, registered: Collection[int]) -> int | None:
+    """torch's own dispatch rule (highest <= target; below opset 9, look up to 9)."""
+    return ts_registration()._dispatch_opset_version(target, registered)
 
 
 def ts_register(name: str, opset: int, func: Callable) -> None:
@@ -270,14 +281,30 @@ def default_export_opset() -> int:
 # --------------------------------------------------------------------------- schemas
 
 
+def aten_schemas(base: str) -> tuple[Any, ...]:
+    """Every overload's ``FunctionSchema`` of ``ns::op`` (empty if torch lacks it)."""
+    try:
+        return tuple(torch._C._jit_get_schemas_for_operator(base))
+    except RuntimeError:
+        return ()
+
+
+def aten_all_schemas() -> list[Any]:
+    return list(torch._C._jit_get_all_schemas())
+
+
+def dispatch_has_kernel(name: str, key: str) -> bool | None:
+    """Whether ``name`` has a kernel for dispatch key ``key``; None if the dispatcher lacks the op."""
+    try:
+        return bool(torch._C._dispatch_has_kernel_for_dispatch_key(name, key))
+    except RuntimeError:
+        return None
+
+
 def aten_schema(name: str):
     """The ``torch._C.FunctionSchema`` of ``ns::op[.overload]``, or None if this torch lacks it."""
     base, _, overload = name.partition(".")
-    try:
-        schemas = torch._C._jit_get_schemas_for_operator(base)
-    except RuntimeError:
-        schemas = []
-    for schema in schemas:
+    for schema in aten_schemas(base):
         if schema.overload_name == overload:
             return schema
     ns, _, op = base.partition("::")

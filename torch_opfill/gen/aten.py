@@ -4,10 +4,8 @@ Parameter names, order and types come from torch's own registered schemas, so a 
 function's signature is what the TorchScript exporter binds (by position) and what
 :func:`torch_opfill.registry.validate` checks (by name).
 
-Torch-private APIs used here (candidates for ``torch_opfill._compat``):
-``torch._C._jit_get_all_schemas``, ``torch._C._jit_get_schemas_for_operator``,
-``torch._C._dispatch_has_kernel_for_dispatch_key``; the TorchScript registry through
-``_compat.ts_builtin_min_opset``.
+Every torch-private API it needs (schemas, dispatch keys, the TorchScript registry) is
+reached through :mod:`torch_opfill._compat`.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from typing import Any
 
 import torch
 
+from torch_opfill import _compat
 from torch_opfill.gen.errors import GenError
 
 # ONNX ops whose ATen twin the name rules (snake_case, no underscores, special_/linalg_)
@@ -138,25 +137,15 @@ def candidates(onnx_name: str) -> list[str]:
 
 @functools.cache
 def _schemas(base: str) -> tuple[Any, ...]:
-    try:
-        return tuple(torch._C._jit_get_schemas_for_operator(base))
-    except RuntimeError:
-        return ()
+    return _compat.aten_schemas(base)
 
 
 def _composite(name: str) -> bool:
-    try:
-        return bool(torch._C._dispatch_has_kernel_for_dispatch_key(name, "CompositeImplicitAutograd"))
-    except RuntimeError:
-        return False
+    return bool(_compat.dispatch_has_kernel(name, "CompositeImplicitAutograd"))
 
 
 def _has_dispatch(name: str) -> bool:
-    try:
-        torch._C._dispatch_has_kernel_for_dispatch_key(name, "CompositeImplicitAutograd")
-    except RuntimeError:
-        return False
-    return True
+    return _compat.dispatch_has_kernel(name, "CompositeImplicitAutograd") is not None
 
 
 def _usable(schema: Any) -> bool:
@@ -210,7 +199,7 @@ def lookup(text: str) -> list[AtenOp]:
 
 @functools.cache
 def all_op_names() -> tuple[str, ...]:
-    names = {s.name.split("::", 1)[1] for s in torch._C._jit_get_all_schemas() if s.name.startswith("aten::")}
+    names = {s.name.split("::", 1)[1] for s in _compat.aten_all_schemas() if s.name.startswith("aten::")}
     return tuple(sorted(names))
 
 
@@ -320,30 +309,14 @@ def _literal(value: Any) -> str | None:
 def _torch_ts_opsets(base: str) -> list[int]:
     """Opsets at which the TorchScript registry has a symbolic for ``base`` (torch's own or a
     user's custom one); torch-opfill's own installed registrations are not counted."""
-    from torch_opfill import _compat, _install  # noqa: PLC0415
+    from torch_opfill import _install  # noqa: PLC0415
 
-    group = _compat.ts_registry().get_function_group(base)
-    if group is None:
-        return []
-    functions = group._functions  # OverrideDict: merged base + overrides
     ours = {opset for (name, opset) in _install.STATE.ts_installed if name == base}
-    return sorted(v for v in functions if functions.in_base(v) or (functions.overridden(v) and v not in ours))
+    return _compat.ts_builtin_opsets(base, ours)
 
 
 def _ts_dispatch(target: int, registered: list[int]) -> int | None:
-    """torch's own rule: the highest opset <= target, except that targets below 9 look *up* to 9."""
-    from torch_opfill import _compat  # noqa: PLC0415
-
-    dispatch = getattr(_compat.ts_registration(), "_dispatch_opset_version", None)
-    if dispatch is not None:
-        return dispatch(target, registered)
-    if not registered:
-        return None
-    if target >= 9:
-        eligible = [v for v in registered if v <= target]
-        return max(eligible) if eligible else None
-    eligible = [v for v in registered if target <= v <= 9]
-    return min(eligible) if eligible else None
+    return _compat.ts_dispatch(target, registered) if registered else None
 
 
 def torch_ts_serves(base: str, opset: int) -> int | None:
