@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -131,18 +132,51 @@ class DynamoBackend(_Backend):
         self._ops = _compat.dynamo_opset(self.opset)
 
     def emit(self, name, inputs, attrs, outputs):
+        if name in _NO_OP_IDENTITY and len(inputs) == 2:
+            return self._emit_guarded(name, inputs, attrs)
         return getattr(self._ops, name)(*inputs, **attrs)
 
-    def const(self, value, dtype):
+    def const(self, value, dtype, shape: tuple[int, ...] | None = None):
         import numpy as np  # noqa: PLC0415
         import onnx_ir as ir  # noqa: PLC0415
 
+        t = torch.tensor(value, dtype=torch.float32 if dtype == torch.bfloat16 else dtype)
+        if shape is not None:
+            t = t.reshape(shape)
         if dtype == torch.bfloat16:
-            array = torch.tensor(value, dtype=torch.float32).to(dtype).view(torch.uint16).numpy()
-            tensor = ir.Tensor(array, dtype=ir.DataType.BFLOAT16)
+            tensor = ir.Tensor(t.to(dtype).view(torch.uint16).numpy(), dtype=ir.DataType.BFLOAT16)
         else:
-            tensor = ir.tensor(np.asarray(torch.tensor(value, dtype=dtype).numpy()))
-        return self._ops.Constant(value=tensor)
+            tensor = ir.tensor(np.asarray(t.numpy()))
+        out = self._ops.Constant(value=tensor)
+        if t.dim() == 0 and t.dtype.is_floating_point:
+            out._opfill_scalar = (float(t), dtype)  # see _emit_guarded
+        return out
+
+    def _emit_guarded(self, name, inputs, attrs):
+        """Keep the exporter's optimizer from deleting ``x + c`` / ``x * c`` as no-ops.
+
+        onnxscript's rewriter replaces ``x + c`` by ``x`` where a rank-0 constant c is merely
+        *close* to 0 (and ``x * c`` where c is close to 1), which silently truncates series
+        with tiny coefficients. Its patterns only match rank-0 constants, so such a constant
+        is given the other operand's rank (size-1 dims) instead, and where that rank is 0 or
+        unknown the result is reshaped back to the other operand's shape.
+        """
+        target = _NO_OP_IDENTITY[name]
+        fixed = list(inputs)
+        restore_shape_of = None
+        for i in (0, 1) if name in ("Add", "Mul") else (1,):
+            scalar = getattr(inputs[i], "_opfill_scalar", None)
+            if scalar is None or scalar[0] == target or not math.isclose(scalar[0], target, rel_tol=1e-4, abs_tol=1e-7):
+                continue
+            other = inputs[1 - i]
+            rank = self.rank(other)
+            fixed[i] = self.const(scalar[0], scalar[1], shape=(1,) * max(rank or 1, 1))
+            if not rank:  # rank 0 or unknown: a [1] constant may have added a dim
+                restore_shape_of = other
+        out = getattr(self._ops, name)(*fixed, **attrs)
+        if restore_shape_of is not None:
+            out = self._ops.Reshape(out, self._ops.Shape(restore_shape_of))
+        return out
 
     def dtype(self, x):
         dt = getattr(x, "dtype", None)
@@ -152,6 +186,9 @@ class DynamoBackend(_Backend):
         shape = getattr(x, "shape", None)
         return None if shape is None else len(shape)
 
+
+# Binary ops onnxscript's rewriter drops when the constant operand is near this identity.
+_NO_OP_IDENTITY = {"Add": 0.0, "Sub": 0.0, "Mul": 1.0, "Div": 1.0}
 
 _backend: contextvars.ContextVar[_Backend | None] = contextvars.ContextVar("opfill_backend", default=None)
 
