@@ -1,7 +1,8 @@
 """Every pack op, exported through both exporters, run in onnxruntime, compared with eager.
 
-Table-driven from the packs' ``cases.CASES`` rows. The suite takes each op's lowest and
-highest opset per exporter; ``python -m torch_opfill.check`` sweeps every opset. Rows are
+Table-driven from the packs' ``cases.CASES`` rows. The suite takes each op's lowest opset
+per exporter in every dtype of its row, and its highest in the row's first dtype;
+``python -m torch_opfill.check`` sweeps every opset and dtype. Rows are
 measured with ``override=True`` so the pack's own function is what runs, also where torch
 has a built-in for an exporter (tests/test_exporters.py covers what users get by default).
 """
@@ -27,7 +28,10 @@ def _params():
         for exporter in runner.EXPORTERS:
             opsets = runner.opsets_for(exporter, versions[0])
             for opset in sorted({opsets[0], opsets[-1]}):
-                for dtype in (*case.dtypes, *case.int_dtypes):
+                # Every dtype at the lowest opset; the highest opset re-checks float32 only
+                # (the graph differs by opset, not by dtype), keeping CI within its budget.
+                dtypes = (*case.dtypes, *case.int_dtypes) if opset == opsets[0] else case.dtypes[:1]
+                for dtype in dtypes:
                     dt = str(dtype).replace("torch.", "")
                     yield pytest.param(case, exporter, opset, dtype, id=f"{case.id}-{exporter}-{opset}-{dt}")
 
