@@ -1,0 +1,110 @@
+"""What runs in each worker process of ``python -m torch_opfill.check`` (and in-process for --jobs 1).
+
+A worker imports torch once, installs every pack op with ``override=True`` (so each row
+measures the pack's own function even where torch has a built-in) and then runs tasks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib.metadata
+import os
+import sys
+import time
+import warnings
+from collections.abc import Iterator, Sequence
+
+_state: dict[str, object] = {"cases": {}, "quiet": True}
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One op/exporter/opset/dtype check; plain data, so it pickles to a worker."""
+
+    case: str  # OpCase.id
+    exporter: str
+    opset: int
+    dtype: str  # torch dtype name, "float32"
+    n: int
+    seed: int
+    backends: tuple[tuple[str, str | None], ...]  # backend -> None (run) or why it is skipped
+    builtin: str  # torch's own mapping for the op in this exporter ("" if none)
+
+
+def add_packs(modules: Sequence[str]) -> None:
+    """Offer ``modules`` as packs next to the installed ones (``--pack``: a pack under development).
+
+    Wraps ``torch_opfill.packs.entry_points``, the one place packs are discovered; must run
+    before the registry is first loaded.
+    """
+    if not modules:
+        return
+    from torch_opfill import packs  # noqa: PLC0415
+
+    real = packs.entry_points
+    extra = [importlib.metadata.EntryPoint(m, m, packs.ENTRY_POINT_GROUP) for m in modules]
+
+    def entry_points() -> list[importlib.metadata.EntryPoint]:
+        found = real()
+        return found + [ep for ep in extra if ep.value not in {e.value for e in found}]
+
+    packs.entry_points = entry_points  # type: ignore[assignment]
+
+
+def init(extra_packs: Sequence[str], quiet: bool) -> None:
+    """Process initializer: packs, the pack's ops installed with override, cases indexed."""
+    import torch_opfill  # noqa: PLC0415
+    from torch_opfill import cases  # noqa: PLC0415
+
+    warnings.simplefilter("ignore")
+    add_packs(extra_packs)
+    torch_opfill.enable(override=True)
+    _state["cases"] = {c.id: c for c in cases.load_cases()}
+    _state["quiet"] = quiet
+
+
+def run(task: Task):  # -> runner.Result (imported lazily: this module loads before torch)
+    import torch  # noqa: PLC0415
+
+    from torch_opfill.check import runner  # noqa: PLC0415
+
+    case = _state["cases"][task.case]  # type: ignore[index]
+    start = time.perf_counter()
+    with silenced(bool(_state["quiet"])):
+        result = runner.check(
+            case,
+            task.exporter,
+            task.opset,
+            getattr(torch, task.dtype),
+            n=task.n,
+            seed=task.seed,
+            backends=dict(task.backends),
+        )
+    result.builtin = task.builtin
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+@contextlib.contextmanager
+def silenced(active: bool = True) -> Iterator[None]:
+    """Send file descriptors 1 and 2 to /dev/null: the exporters print from C++ and onnxscript
+    prints parse errors of trace-only functions, which would tear the table and progress bar."""
+    if not active:
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
