@@ -18,8 +18,8 @@ from test_exporters import export_bytes, run
         ("keepdims", True, "keepdims_i", 1),
         ("alpha", 0.5, "alpha_f", 0.5),
         ("mode", "linear", "mode_s", "linear"),
-        ("axes", [0, 2], "axes_is", [0, 2]),
-        ("scales", [1, 2.5], "scales_fs", [1.0, 2.5]),
+        ("axes", [0, 2], "axes_i", [0, 2]),  # g.op pluralizes lists itself
+        ("scales", [1, 2.5], "scales_f", [1.0, 2.5]),
         ("value", torch.tensor(1.0), "value_t", None),
     ],
 )

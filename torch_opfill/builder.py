@@ -107,12 +107,13 @@ def _ts_attr_name(key: str, value: Any) -> str:
     if isinstance(value, torch.Tensor):
         return key + "_t"
     if isinstance(value, (list, tuple)):
+        # TorchScript's g.op takes the element kind (axes_i=[0]) and pluralizes lists itself.
         if all(isinstance(v, (bool, int)) for v in value):
-            return key + "_is"
+            return key + "_i"
         if all(isinstance(v, (int, float)) for v in value):
-            return key + "_fs"
+            return key + "_f"
         if all(isinstance(v, str) for v in value):
-            return key + "_ss"
+            return key + "_s"
     raise OpfillError(f"attribute {key}={value!r}: unsupported attribute type {type(value).__name__}")
 
 
@@ -180,6 +181,12 @@ class DynamoBackend(_Backend):
 
     def dtype(self, x):
         dt = getattr(x, "dtype", None)
+        if dt is None:
+            # The exporter's own type-promotion Cast (int inputs of a float op) leaves its
+            # output untyped while tracing; its `to` attribute says the type.
+            producer = x.producer() if hasattr(x, "producer") else None
+            if producer is not None and producer.op_type == "Cast" and "to" in producer.attributes:
+                dt = producer.attributes["to"].value
         return None if dt is None else _ONNX_TO_TORCH.get(int(dt))
 
     def rank(self, x):
