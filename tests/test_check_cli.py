@@ -131,6 +131,7 @@ _CANDIDATES = (
     "special_bessel_j1",
     "special_airy_ai",
     "special_spherical_bessel_j0",
+    "angle",  # no issue asks for it: always free
 )
 
 
@@ -463,3 +464,17 @@ def test_progress_bar_draws_on_a_terminal_only():
     quiet.advance("x")
     quiet.close()
     assert pipe.text == ""
+
+
+def test_quick_takes_each_form_once_and_the_ends(capsys, clean_state):
+    from torch_opfill.check import cli
+
+    plan = cli.make_plan(cli.build_parser().parse_args(["asinh", "--quick"]))
+    assert {exporter: opsets for _, exporter, opsets, _, _ in plan.entries} == {
+        "torchscript": [9, 20],
+        "dynamo": [18, 20],
+    }
+    full = cli.make_plan(cli.build_parser().parse_args(["asinh"]))
+    assert {exporter: opsets for _, exporter, opsets, _, _ in full.entries}["torchscript"] == list(
+        range(9, 21)
+    )
