@@ -111,7 +111,10 @@ def ts_symbolic(ops: Sequence[_registry.OpDef]) -> Callable[..., Any]:
 def _pick_overload(signatures, args):
     if len(signatures) == 1:
         return signatures[0]
-    for op, sig in signatures:
+    # Every parameter of a Tensor overload accepts a constant too, so the overloads that take
+    # Python scalars (``.Scalar``, ``.n_scalar``) get the first look; stable otherwise.
+    by_scalars = sorted(signatures, key=lambda s: -sum(p.kind not in ("tensor", "tensors") for p in s[1].params))
+    for op, sig in by_scalars:
         if sig.accepts(args):
             return op, sig
     names = ", ".join(op.name for op, _ in signatures)
