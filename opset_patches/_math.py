@@ -396,9 +396,10 @@ class Consts:
         fused result except for a double rounding once in ~2**29. float64: Dekker's exact
         product ``a*b = p + e`` and a two-sum of ``p + c``, so only the final rounding remains
         (faithful: rarely 1 ULP off the fused result). Finite, moderate operands only (the
-        split overflows above ~1e300) unless ``guard``, which takes the unfused result where
-        the fused one is nan (inf or nan operands, overflow). ``a_prep``: :meth:`prepare` of
-        ``a``, for a multiplier shared by many steps.
+        split overflows above ~1e300) unless ``guard``: then ``b`` and ``c`` are scaled by
+        2**-64 where ``|b| > 2**960`` (so ``a*b + c`` near the overflow threshold rounds as
+        the fused op does) and the unfused result is taken where the fused one is nan (inf or
+        nan operands, overflow). ``a_prep``: :meth:`prepare` of ``a``, shared by many steps.
         """
         if self.dtype == torch.float32:
             f64 = torch.float64
@@ -408,6 +409,10 @@ class Consts:
         if self.dtype != torch.float64:
             return op.Sub(op.Mul(a, b), c) if subtract else op.Add(op.Mul(a, b), c)
         ah, al = a_prep if a_prep is not None else self.split(a)
+        sigma = None
+        if guard:  # near the top of the range, fuse in a scaled copy: round(a b s + c s) / s
+            sigma = op.Where(op.Greater(op.Abs(b), self(2.0**960)), self(2.0**-64), self(1.0))
+            b, c = op.Mul(b, sigma), op.Mul(c, sigma)
         bh, bl = self.split(b)
         p = op.Mul(a, b)
         e = op.Add(op.Add(op.Add(op.Sub(op.Mul(ah, bh), p), op.Mul(ah, bl)), op.Mul(al, bh)), op.Mul(al, bl))
@@ -420,7 +425,9 @@ class Consts:
             bv = op.Sub(s, p)
             err = op.Add(op.Sub(p, op.Sub(s, bv)), op.Sub(c, bv))
         fused = op.Add(s, op.Add(err, e))
-        return op.Where(op.IsNaN(fused), s, fused) if guard else fused
+        if not guard:
+            return fused
+        return op.Div(op.Where(op.IsNaN(fused), s, fused), sigma)
 
     def prepare(self, a: Tensor) -> Any:
         """What :meth:`fma` needs of a multiplier ``a`` used in many steps: its double copy
@@ -591,7 +598,8 @@ def acos(x: Tensor, k: Consts) -> Tensor:
     pio2 = k(_PIO2_HI)
     neg_x = op.Neg(x)
     s1 = op.Add(pio2, neg_x)
-    central = op.Add(s1, op.Sub(op.Add(two_sum_err(pio2, neg_x, s1), k(_PIO2_LO)), op.Mul(x, r_of(op.Mul(x, x)))))
+    small = op.Mul(x, r_of(op.Mul(x, x)))
+    central = op.Add(s1, op.Sub(op.Add(two_sum_err(pio2, neg_x, s1), k(_PIO2_LO)), small))
 
     # |x| > 1/2
     z = op.Mul(k(0.5), op.Sub(k(1.0), a))

@@ -79,17 +79,17 @@ def ints(values: Sequence[int]) -> Tensor:
     return op.const(list(values), I64)
 
 
-def with_int_list(name: str, x: Tensor, attr: str, values: Sequence[int], **attrs) -> Tensor:
-    """``op.<name>(x, attr=[...], **attrs)`` with an int-list attribute.
+def with_lists(name: str, *inputs: Tensor, **attrs) -> Tensor:
+    """``op.<name>(*inputs, **attrs)`` where some attributes are lists of ints.
 
     Works around the builder spelling list attributes ``<attr>_is`` for the TorchScript
     exporter, whose ``g.op`` wants ``<attr>_i`` (it adds the ``s`` for lists itself).
     """
     backend = builder._current()
     if isinstance(backend, builder.TorchScriptBackend):
-        kwargs = {f"{k}_i": int(v) for k, v in attrs.items()}
-        return backend.g.op(name, x, **{f"{attr}_i": [int(v) for v in values]}, **kwargs)
-    return getattr(op, name)(x, **{attr: list(values)}, **attrs)
+        kwargs = {f"{k}_i": [int(i) for i in v] if isinstance(v, (list, tuple)) else int(v) for k, v in attrs.items()}
+        return backend.g.op(name, *inputs, **kwargs)
+    return getattr(op, name)(*inputs, **{k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()})
 
 
 def unsqueeze(x: Tensor, axes: Sequence[int]) -> Tensor:
@@ -97,7 +97,7 @@ def unsqueeze(x: Tensor, axes: Sequence[int]) -> Tensor:
         return x
     if op.opset >= 13:
         return op.Unsqueeze(x, ints(axes))
-    return with_int_list("Unsqueeze", x, "axes", axes)
+    return with_lists("Unsqueeze", x, axes=list(axes))
 
 
 def squeeze(x: Tensor, axes: Sequence[int]) -> Tensor:
@@ -105,7 +105,7 @@ def squeeze(x: Tensor, axes: Sequence[int]) -> Tensor:
         return x
     if op.opset >= 13:
         return op.Squeeze(x, ints(axes))
-    return with_int_list("Squeeze", x, "axes", axes)
+    return with_lists("Squeeze", x, axes=list(axes))
 
 
 def reduce(name: str, x: Tensor, axes: Sequence[int] | None, keepdims: bool) -> Tensor:
@@ -116,7 +116,14 @@ def reduce(name: str, x: Tensor, axes: Sequence[int] | None, keepdims: bool) -> 
         return fn(x, keepdims=int(keepdims))
     if as_input:
         return fn(x, ints(axes), keepdims=int(keepdims))
-    return with_int_list("Reduce" + name, x, "axes", axes, keepdims=int(keepdims))
+    return with_lists("Reduce" + name, x, axes=list(axes), keepdims=int(keepdims))
+
+
+def slice_axis(x: Tensor, axis: int, start: int, end: int) -> Tensor:
+    """``x[start:end]`` along ``axis`` (Python ints; negative ones count from the end)."""
+    if op.opset >= 10:
+        return op.Slice(x, ints([start]), ints([end]), ints([axis]))
+    return with_lists("Slice", x, axes=[axis], starts=[start], ends=[end])
 
 
 def size(x: Tensor, d: int) -> Tensor:
@@ -157,7 +164,7 @@ def count(mask: Tensor, axes: Sequence[int] | None, keepdims: bool) -> Tensor:
     return reduce("Sum", op.cast(mask, I64), axes, keepdims)
 
 
-def stable_argsort(x: Tensor, axis: int) -> Tensor:
+def stable_argsort(x: Tensor, axis: int, dt: torch.dtype | None = None) -> Tensor:
     """Indices sorting ``x`` ascending along ``axis`` exactly as ``torch.sort(stable=True)``:
     ties (and -0.0 == 0.0) keep index order, NaNs last in index order.
 
@@ -165,7 +172,7 @@ def stable_argsort(x: Tensor, axis: int) -> Tensor:
     on the NaN flags of the sorted order, which moves the NaNs behind the +infs they were
     tied with while keeping both groups' order.
     """
-    key, dtype = order_key(x)
+    key, dtype = order_key(x, dt)
     n = op.Reshape(size(x, axis), ints([1]))
     if dtype not in FLOATS:
         _, perm = op.TopK(key, n, axis=axis, largest=0, sorted=1, _outputs=2)

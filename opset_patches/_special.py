@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 import torch
 
-from opset_patches._math import Consts, acos, at_least_1d, chbevl, equal, horner, is_inf, restore_rank, sin_cos
+from opset_patches._math import (
+    Consts, acos, at_least_1d, chbevl, equal, horner, is_inf, restore_rank, sin_cos,
+)
 from torch_opfill import OpfillError, Tensor, op
 
 _F32, _F64 = torch.float32, torch.float64
@@ -528,7 +530,9 @@ def chebyshev(kind: str, x: Tensor, n: Degree, k: Consts, *, shifted: bool = Fal
             "t": lambda: _sel(_or(pos, n.even()), lambda: _like(one, x), lambda: _like(k(-1.0), x)),
             "u": lambda: op.Where(pos, n_plus_1(), signed(n.even(), n_plus_1)),
             "v": lambda: op.Where(pos, _like(one, x), signed(n.even(), two_n_plus_1)),
-            "w": lambda: op.Where(pos, two_n_plus_1(), _sel(n.even(), lambda: _like(one, x), lambda: _like(k(-1.0), x))),
+            "w": lambda: op.Where(
+                pos, two_n_plus_1(), _sel(n.even(), lambda: _like(one, x), lambda: _like(k(-1.0), x))
+            ),
         }[kind]
         special_value = special()
         conds = [(at_one, special_value)]
@@ -536,7 +540,8 @@ def chebyshev(kind: str, x: Tensor, n: Degree, k: Consts, *, shifted: bool = Fal
         at_one = equal(x, one)
         at_zero = equal(x, k(0.0))
         parity_one = _sel(n.even(), lambda: _like(one, x), lambda: _like(k(-1.0), x))
-        one_value = {"t": lambda: _like(one, x), "u": n_plus_1, "v": lambda: _like(one, x), "w": two_n_plus_1}[kind]()
+        one_value = {"t": lambda: _like(one, x), "u": n_plus_1, "v": lambda: _like(one, x),
+                     "w": two_n_plus_1}[kind]()
         zero_value = {"t": lambda: parity_one, "u": lambda: signed(n.even(), n_plus_1),
                       "v": lambda: signed(n.even(), two_n_plus_1), "w": lambda: parity_one}[kind]()
         conds = [(at_one, one_value), (at_zero, zero_value)]
