@@ -12,7 +12,7 @@ import pytest
 import torch
 
 import torch_opfill
-from torch_opfill import _compat
+from torch_opfill import _compat, _install
 
 
 def export_bytes(model, args, *, dynamo: bool, opset: int) -> bytes:
@@ -221,3 +221,33 @@ def test_disable_leaves_torchlib_as_it_was(clean_state, make_pack):
     assert snapshot() != before
     torch_opfill.disable()
     assert snapshot() == before
+
+
+UNREADABLE_PACK = """
+from torch_opfill import Tensor, op, symbolic
+
+# A function onnxscript cannot read the source of (made by exec): it must be skipped with a
+# warning, not break every later dynamo export.
+_ns = {"Tensor": Tensor, "op": op}
+exec("def angle(self: Tensor) -> Tensor:\\n    return op.Neg(self)\\n", _ns)
+_ns["angle"].__module__ = __name__
+angle = symbolic("aten::angle", opset=9, dynamo=("aten::opfill_unreadable",))(_ns["angle"])
+"""
+
+
+def test_dynamo_skips_a_pack_function_without_source_and_warns(clean_state, make_pack):
+    make_pack("unreadable", {"symbolic_opset9.py": UNREADABLE_PACK})
+    with pytest.warns(RuntimeWarning, match=r"aten::angle \(pack unreadable.*aten::opfill_unreadable"):
+        torch_opfill.enable()
+        _install.install_dynamo(18)
+    assert "registration failed" in _install.STATE.dynamo_skipped["aten::opfill_unreadable"]
+    assert "prims::erf_inv" in _install.STATE.dynamo_installed  # the other ops are in
+
+    class Erfinv(torch.nn.Module):
+        def forward(self, x):
+            return torch.erfinv(x)
+
+    x = torch.linspace(-0.9, 0.9, 7)
+    program = torch.onnx.export(Erfinv(), (x,), dynamo=True, opset_version=18)
+    (out,) = program(x)
+    torch.testing.assert_close(out, torch.erfinv(x))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 from collections.abc import Collection
 from typing import Any, Callable
 
@@ -206,6 +207,13 @@ def dynamo_register(name: str, func: Callable, *, replace: bool = False) -> None
     ``replace`` (an override) sets torchlib's own functions for ``name`` aside until
     :func:`dynamo_unregister`, so the exporter sees only ours.
     """
+    # onnxscript reads the source of every registered function on every later export: one it
+    # cannot read (made by exec, or its file gone) would break all dynamo exports, so it is
+    # refused here, where the caller can skip it.
+    try:
+        inspect.getsource(func)
+    except (OSError, TypeError) as err:
+        raise ValueError(f"onnxscript cannot read the source of {func.__qualname__} ({err})") from None
     registration = onnxscript_registration()
     entry = registration.default_registry._registry.get(name)
     if entry is not None and entry.overloads:
@@ -213,7 +221,12 @@ def dynamo_register(name: str, func: Callable, *, replace: bool = False) -> None
             raise ValueError(f"{name} is already in torchlib; pass replace=True to override it")
         _dynamo_displaced[name] = list(entry.overloads)
         entry.overloads.clear()
-    registration.torch_op(name, trace_only=True)(func)
+    try:
+        registration.torch_op(name, trace_only=True)(func)
+    except BaseException:
+        if name in _dynamo_displaced:  # torchlib's own functions back, as they were
+            entry.overloads.extend(_dynamo_displaced.pop(name))
+        raise
 
 
 def _traced_python_function(traced: Any) -> Any:

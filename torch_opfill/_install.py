@@ -15,6 +15,7 @@ import functools
 import inspect
 import threading
 import typing
+import warnings
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Union
 
@@ -232,7 +233,18 @@ def install_dynamo(opset: int) -> None:
                     continue
                 if target in STATE.dynamo_installed:
                     continue
-                _compat.dynamo_register(target, r.op.func, replace=target in taken)
+                try:
+                    _compat.dynamo_register(target, r.op.func, replace=target in taken)
+                except Exception as err:  # noqa: BLE001 - one broken pack op must not stop the others
+                    STATE.dynamo_skipped[target] = f"registration failed: {err}"
+                    warnings.warn(
+                        f"torch-opfill: {r.op.name} (pack {r.pack}, opset {r.opset}) could not be registered "
+                        f"for the dynamo exporter as {target}: {err}; exporting without it (fix the pack "
+                        "function: onnxscript reads its source file)",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
+                    continue
                 STATE.dynamo_installed[target] = r
         STATE.dynamo_opset = opset
 
