@@ -11,6 +11,7 @@ import dataclasses
 import importlib.metadata
 import os
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -52,16 +53,28 @@ def add_packs(modules: Sequence[str]) -> None:
     packs.entry_points = entry_points  # type: ignore[assignment]
 
 
-def init(extra_packs: Sequence[str], quiet: bool) -> None:
-    """Process initializer: packs, the pack's ops installed with override, cases indexed."""
+def init(extra_packs: Sequence[str], quiet: bool, parent: int | None = None) -> None:
+    """Process initializer: packs, the pack's ops installed with override, cases indexed.
+
+    ``parent``: the pid of the CLI; a worker exits once it is gone (a killed CLI would
+    otherwise leave its workers running the queue to the end).
+    """
     import torch_opfill  # noqa: PLC0415
     from torch_opfill import cases  # noqa: PLC0415
 
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     warnings.simplefilter("ignore")
     add_packs(extra_packs)
     torch_opfill.enable(override=True)
     _state["cases"] = {c.id: c for c in cases.load_cases()}
     _state["quiet"] = quiet
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def run(task: Task):  # -> runner.Result (imported lazily: this module loads before torch)

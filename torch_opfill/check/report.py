@@ -226,9 +226,7 @@ def reference_notes(results: Sequence[Result]) -> list[str]:
     for key, comparisons in groups.items():
         case, backend, what = key
         worst = max(comparisons, key=lambda c: (c.nan_mismatch + c.inf_mismatch > 0, c.max_ulp_outside_atol))
-        lines.append(
-            f"note {case} {'/'.join(sorted(dtypes[key]))} [{backend}]: {what}; worst: {worst.summary()}"
-        )
+        lines.append(f"note {case} {'/'.join(sorted(dtypes[key]))} [{backend}]: {what}: {worst.summary()}")
     return lines
 
 
