@@ -1,55 +1,43 @@
-"""Regenerate the README coverage table from measurements (maintainer script).
+"""Regenerate the README coverage table from a check report (maintainer script).
 
-    python tools/coverage_table.py            # measure every pack op, rewrite README.md's table
-    python tools/coverage_table.py --check    # exit 1 if README.md's table is out of date
+    python -m torch_opfill.check --json report.json       # the measurement (every op, opset, dtype)
+    python tools/coverage_table.py report.json            # rewrite README.md's table from it
+    python tools/coverage_table.py report.json --check    # exit 1 if README.md's table differs
 
-For each op: the ONNX ops it emits (TorchScript export at its lowest opset, float32), its
-lowest opset per exporter, what the dynamo exporter uses, and the max ULP error against eager
-measured over the row's dense sweep (n=100000) plus torch's OpInfo samples, worst of both
-exporters at their lowest and highest opsets, float32 and float64. Slow (minutes); run after
-changing an op.
+The table is built from the check tool's JSON, not measured again, so the README states what
+the main job measured. One line per pack row: the ONNX ops it emits (TorchScript export at its
+lowest opset, float32), its lowest opset per exporter, what the dynamo exporter uses, the max
+ULP error against eager over every opset and exporter checked (float32, float64), TensorRT
+deployability of its graphs (static check: the blocking node, or "yes") and the verdict.
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
+import json
 import math
-import multiprocessing
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+_RANK = {"pass": 0, "xfail": 1, "skip": 2, "xpass": 3, "fail": 4, "error": 5}
 
 
-def _measure(case_index: int, n: int) -> dict:
-    import torch  # noqa: PLC0415
+def _ulp(value: Any) -> float:
+    if value in ("inf", "nan"):
+        return math.inf
+    return float(value or 0.0)
 
-    import torch_opfill  # noqa: PLC0415
-    from torch_opfill import _install  # noqa: PLC0415
-    from torch_opfill.cases import load_cases  # noqa: PLC0415
-    from torch_opfill.check import runner  # noqa: PLC0415
 
-    torch_opfill.enable(override=True)
-    case = load_cases()[case_index]
-    lowest = _install.load().versions(case.name)[0]
-    row = {"op": case.id, "name": case.name, "lowest": lowest, "ulp": {}, "status": "pass", "onnx_ops": []}
-    for exporter in runner.EXPORTERS:
-        opsets = runner.opsets_for(exporter, lowest)
-        for opset in sorted({opsets[0], opsets[-1]}):
-            for dtype in (torch.float32, torch.float64):
-                if dtype not in case.dtypes:
-                    continue
-                r = runner.check(case, exporter, opset, dtype, n=n)
-                key = str(dtype).replace("torch.", "")
-                row["ulp"][key] = max(row["ulp"].get(key, 0.0), r.max_ulp)
-                if r.status not in ("pass", "xfail"):
-                    row["status"] = f"{exporter} {opset} {key}: {r.status}"
-                if exporter == "torchscript" and opset == lowest and dtype == torch.float32:
-                    row["onnx_ops"] = r.onnx_ops
-    return row
+def _fmt_ulp(values: list[float]) -> str:
+    if not values:
+        return "–"
+    v = max(values)
+    return "inf" if math.isinf(v) else f"{v:.0f}"
 
 
 def _dynamo_column() -> dict[str, str]:
@@ -68,50 +56,79 @@ def _dynamo_column() -> dict[str, str]:
     return out
 
 
-def _fmt_ulp(v: float | None) -> str:
-    if v is None:
-        return "–"
-    return "inf" if math.isinf(v) else f"{v:.0f}"
+def _trt_cell(results: list[dict[str, Any]]) -> str:
+    blockers = sorted(
+        {
+            b["op_type"] or b["reason"]
+            for r in results
+            if r["dtype"] != "float64"  # TensorRT has no FP64 at all: judged on the other dtypes' graphs
+            for b in (r.get("tensorrt_static") or {}).get("blockers", [])
+        }
+    )
+    if blockers:
+        return "no: " + ", ".join(blockers)
+    if any(r.get("tensorrt_static") for r in results if r["dtype"] != "float64"):
+        return "yes"
+    return "–"
 
 
-def build_table(n: int, jobs: int) -> str:
-    from torch_opfill.cases import load_cases  # noqa: PLC0415
-
-    cases = load_cases()
-    ctx = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-        rows = list(pool.map(_measure, range(len(cases)), [n] * len(cases)))
-    dynamo = _dynamo_column()
+def build_table(report: dict[str, Any], dynamo: dict[str, str]) -> str:
+    by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in report["results"]:
+        by_case[r["case"]].append(r)
+    sel = report.get("selection", {})
     lines = [
-        f"<!-- AUTO-GENERATED by `python tools/coverage_table.py` (n={n}); DO NOT EDIT -->",
+        f"<!-- AUTO-GENERATED by `python tools/coverage_table.py report.json` from `python -m torch_opfill.check` "
+        f"(torch {report.get('versions', {}).get('torch')}, n={sel.get('n') or 'per row'}); DO NOT EDIT -->",
         "",
-        "| op | ONNX ops emitted | lowest opset (TorchScript) | dynamo path | max ULP float32 | max ULP float64 | status |",
-        "|---|---|---|---|---|---|---|",
+        "| op | ONNX ops emitted | lowest opset (TorchScript / dynamo) | dynamo path | max ULP float32 | "
+        "max ULP float64 | TensorRT (static) | status |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for row in sorted(rows, key=lambda r: r["op"]):
-        ops = ", ".join(row["onnx_ops"]) if len(row["onnx_ops"]) <= 8 else f"{len(row['onnx_ops'])} kinds"
+    for case in sorted(by_case):
+        rs = by_case[case]
+        ts = [r for r in rs if r["exporter"] == "torchscript"]
+        first_ts = min(ts, key=lambda r: (r["opset"], r["dtype"] != "float32"), default=None)
+        ops = first_ts["onnx_ops"] if first_ts else []
+        ops_cell = ", ".join(ops) if len(ops) <= 8 else f"{len(ops)} kinds"
+        lowest = "/".join(
+            str(min((r["opset"] for r in rs if r["exporter"] == ex), default="–")) for ex in ("torchscript", "dynamo")
+        )
+        counted = [r for r in rs if r["status"] in ("pass", "fail", "xpass")]
+        ulp = {dt: [_ulp(r["max_ulp_outside_atol"]) for r in counted if r["dtype"] == dt] for dt in ("float32", "float64")}
+        worst = max(rs, key=lambda r: _RANK.get(r["status"], 9))
+        status = worst["status"]
+        if status not in ("pass",):
+            status += f" ({sum(r['status'] == worst['status'] for r in rs)} of {len(rs)})"
         lines.append(
-            f"| {row['op']} | {ops} | {row['lowest']} | {dynamo.get(row['name'], '–')} | "
-            f"{_fmt_ulp(row['ulp'].get('float32'))} | {_fmt_ulp(row['ulp'].get('float64'))} | {row['status']} |"
+            f"| {case} | {ops_cell} | {lowest} | {dynamo.get(rs[0]['op'], '–')} | {_fmt_ulp(ulp['float32'])} | "
+            f"{_fmt_ulp(ulp['float64'])} | {_trt_cell(rs)} | {status} |"
         )
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=100_000, help="sweep points per op and dtype")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("report", type=Path, help="JSON written by python -m torch_opfill.check --json")
     parser.add_argument("--check", action="store_true", help="only report whether README.md is current")
     args = parser.parse_args()
+    try:
+        report = json.loads(args.report.read_text())
+        report["results"]
+    except (OSError, ValueError, KeyError) as err:
+        print(f"coverage_table: {args.report} is not a check report ({err}); make one with "
+              "python -m torch_opfill.check --json report.json", file=sys.stderr)
+        return 2
     text = README.read_text()
     if START not in text or END not in text:
-        print(f"README.md has no {START} ... {END} block", file=sys.stderr)
+        print(f"coverage_table: README.md has no {START} ... {END} block", file=sys.stderr)
         return 2
-    table = build_table(args.n, args.jobs)
-    new = re.sub(re.escape(START) + ".*?" + re.escape(END), f"{START}\n{table}\n{END}", text, flags=re.S)
+    table = build_table(report, _dynamo_column())
+    new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: f"{START}\n{table}\n{END}", text, flags=re.S)
     if args.check:
         if new != text:
-            print("README.md coverage table is out of date: run python tools/coverage_table.py", file=sys.stderr)
+            print("README.md coverage table is out of date: run python tools/coverage_table.py report.json",
+                  file=sys.stderr)
             return 1
         return 0
     README.write_text(new)

@@ -24,6 +24,8 @@ import numpy as np
 import torch
 
 FLOAT_DTYPES = (torch.float32, torch.float64, torch.float16)
+DEFAULT_SWEEP = 2000
+DENSE_SWEEP = 100_000
 DEFAULT_MAX_ULP = {torch.float32: 4, torch.float64: 4, torch.float16: 1, torch.bfloat16: 1}
 
 
@@ -65,6 +67,9 @@ class OpCase:
     atol: dict[torch.dtype, float] = dataclasses.field(default_factory=dict)
     xfail: tuple[Xfail, ...] = ()
     label: str = ""  # distinguishes several rows of one op
+    # Sweep points per argument when the caller gives none (None: DEFAULT_SWEEP). The
+    # elementwise rows take 10**5; rows whose cost grows faster than the input keep it small.
+    n: int | None = None
     # torch's OpInfo entries whose samples (all of them, float32/float64) are also checked:
     # (name, variant_test_name), e.g. ("polygamma", "polygamma_n_2"); variant "" = the plain one.
     opinfo: tuple[tuple[str, str], ...] = ()
@@ -129,8 +134,12 @@ def _sweep(domain: Domain, dtype: torch.dtype, n: int, rng: np.random.Generator)
     return out
 
 
-def samples(case: OpCase, dtype: torch.dtype, *, n: int = 2000, seed: int = 0) -> list[Sample]:
-    """The inputs a row is checked on, for one dtype. Deterministic for a seed."""
+def samples(case: OpCase, dtype: torch.dtype, *, n: int | None = None, seed: int = 0) -> list[Sample]:
+    """The inputs a row is checked on, for one dtype. Deterministic for a seed.
+
+    ``n``: sweep points per argument; default the row's own ``n``, else :data:`DEFAULT_SWEEP`.
+    """
+    n = n or case.n or DEFAULT_SWEEP
     rng = np.random.default_rng(seed)
     arity = len(case.domains)
     floating = dtype.is_floating_point

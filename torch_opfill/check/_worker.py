@@ -27,7 +27,7 @@ class Task:
     exporter: str
     opset: int
     dtype: str  # torch dtype name, "float32"
-    n: int
+    n: int | None
     seed: int
     backends: tuple[tuple[str, str | None], ...]  # backend -> None (run) or why it is skipped
     builtin: str  # torch's own mapping for the op in this exporter ("" if none)

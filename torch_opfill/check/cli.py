@@ -84,7 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DTYPE",
         help=f"input dtypes (default: every dtype the op's case row lists); one of {', '.join(DTYPES)}",
     )
-    p.add_argument("--n", type=_positive, default=2000, help="sweep size per argument (default 2000)")
+    p.add_argument(
+        "--n",
+        type=_positive,
+        default=None,
+        help="sweep points per argument (default: each row's own; 10**5 for elementwise rows, else 2000)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the sampled inputs (default 0)")
     p.add_argument(
         "--jobs",

@@ -318,13 +318,14 @@ def check(
     opset: int,
     dtype: torch.dtype,
     *,
-    n: int = 2000,
+    n: int | None = None,
     seed: int = 0,
     keep_model: bool = False,
     backends: Mapping[str, str | None] | None = None,
 ) -> Result:
     """Export ``case`` through ``exporter`` at ``opset`` for ``dtype`` inputs and judge it.
 
+    ``n``: sweep points per argument (default: the row's own, see :func:`cases.samples`).
     ``backends``: the other backends to report, each mapped to None (run it) or the reason it
     is skipped (:func:`availability` gives every one this machine has); default none, the
     onnxruntime verdict alone. The caller decides which ops are installed
