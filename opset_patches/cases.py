@@ -539,3 +539,7 @@ CASES += _GROUP_G1
 _G4_ROWS = {id(c) for c in _GROUP_G4}
 CASES = [c if id(c) in _G4_ROWS else dataclasses.replace(c, n=DENSE_SWEEP) for c in CASES]
 
+# Groups kept in modules of their own (opset_patches/_cases_*.py).
+from opset_patches import _cases_blas, _cases_layout, _cases_nn  # noqa: E402
+
+CASES += _cases_layout.CASES + _cases_blas.CASES + _cases_nn.CASES

@@ -532,6 +532,429 @@ def histc(self: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tens
 
 
 # --- group B6 (issue 6 BLAS-like, statistics, remaining scans/reductions/order statistics) ---
+from collections.abc import Sequence  # noqa: E402
+from typing import Optional  # noqa: E402
+
+from opset_patches import _blas  # noqa: E402
+
+
+@_symbolic("aten::masked_select")
+def masked_select(self: Tensor, mask: Tensor) -> Tensor:
+    """masked_select(Tensor self, Tensor mask) -> Tensor
+
+    The opset-9 form again (Expand both ways, Compress): the dynamo exporter (which has none)
+    dispatches here from opset 18, and an override (TORCH_OPFILL_OVERRIDE=aten::masked_select)
+    replaces torch's opset-11 TorchScript symbolic, which fails where self broadcasts against
+    the mask (GatherND: invalid index).
+    """
+    return _blas.masked_select(self, mask)
+def _b6_cdist(x1: Tensor, x2: Tensor, p: float, compute_mode: Optional[int], name: str) -> Tensor:
+    dtype = op.dtype(x1)
+    if dtype not in (torch.float32, torch.float64):
+        raise OpfillError(f"{name}: eager supports float32 and float64 only")
+    if p < 0:
+        raise OpfillError(f"{name}: p must be non-negative")
+    r1, r2 = op.rank(x1), op.rank(x2)
+    rank = max(r1, r2) + 1
+    diff = op.Sub(_order.unsqueeze(x1, [r1 - 1]), _order.unsqueeze(x2, [r2 - 2]))  # [..., P, R, M]
+    direct = _blas.vector_norm(diff, float(p), [rank - 1], False, dtype, rank, distance="cdist")
+    mode = 0 if compute_mode is None else int(compute_mode)
+    if p != 2 or mode == 2:
+        return direct
+    mm = _b6_euclidean(x1, x2, dtype, r1, r2)
+    if mode == 1:
+        return mm
+    # Eager takes the matrix-product form where either set holds more than 25 points.
+    limit = op.const(25, _order.I64)
+    big = op.Or(op.Greater(_order.size(x1, r1 - 2), limit), op.Greater(_order.size(x2, r2 - 2), limit))
+    return op.Where(big, mm, direct)
+
+
+
+def _b6_euclidean(x1: Tensor, x2: Tensor, dtype: torch.dtype, r1: int, r2: int) -> Tensor:
+    """Eager's _euclidean_dist step for step: [-2 x1, |x1|^2, 1] @ [x2, 1, |x2|^2]^T, clamped at
+    0 (NaN kept), square root."""
+    n1 = _order.reduce("Sum", op.Mul(x1, x1), [r1 - 1], True)
+    n2 = _order.reduce("Sum", op.Mul(x2, x2), [r2 - 1], True)
+    one = _blas.const_rank(1.0, dtype, r1)
+    a = op.Concat(op.Mul(x1, _blas.const_rank(-2.0, dtype, r1)), n1, op.Expand(one, op.Shape(n1)), axis=-1)
+    b = op.Concat(x2, op.Expand(_blas.const_rank(1.0, dtype, r2), op.Shape(n2)), n2, axis=-1)
+    perm = list(range(r2 - 2)) + [r2 - 1, r2 - 2]
+    out = op.MatMul(a, _order.with_lists("Transpose", b, perm=perm))
+    rank = max(r1, r2)
+    zero = _blas.const_rank(0.0, dtype, rank)
+    return op.Sqrt(op.Where(op.Less(out, zero), zero, out))
+
+
+@_symbolic("aten::cdist", dynamo=("aten::_cdist_forward",))
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: Optional[int] = None) -> Tensor:
+    """cdist(Tensor x1, Tensor x2, float p=2., int? compute_mode=None) -> Tensor
+
+    Eager's two algorithms: the direct p-norm of x1[..., :, None, :] - x2[..., None, :, :]
+    (_blas.vector_norm: p = 0, 1, 2, inf and any other p >= 0, with eager's NaN rules for
+    p = 0 and inf), and for p = 2 its matrix-product
+    form (_euclidean_dist: MatMul of padded operands, clamp at 0, Sqrt), taken as eager does:
+    always for compute_mode 1, never for 2, and by default where either set holds more than 25
+    points (Where on the runtime sizes, so both forms are computed). Batch dims broadcast.
+    The dynamo exporter reaches aten::_cdist_forward (same arguments), which torchlib lacks.
+    torch's own TorchScript symbolic is wrong for p != 2 (it serves by default; an override
+    installs this one).
+    """
+    return _b6_cdist(x1, x2, p, compute_mode, "cdist")
+
+
+@_symbolic("aten::_pdist_forward", dynamo=("aten::_pdist_forward",))
+def _pdist_forward(self: Tensor, p: float = 2.0) -> Tensor:
+    """_pdist_forward(Tensor self, float p=2.) -> Tensor
+
+    The direct p-norm of every pair of rows (i < j, row-major order, as eager): the [N, N]
+    table of norms (O(N^2 M) memory), compressed by the mask j > i (Range, Compress).
+    """
+    return _b6_pdist(self, p)
+
+
+@_symbolic("aten::pdist", dynamo=())
+def pdist(self: Tensor, p: float = 2.0) -> Tensor:
+    """pdist(Tensor self, float p=2.) -> Tensor
+
+    _pdist_forward (which the dynamo exporter reaches).
+    """
+    return _b6_pdist(self, p)
+
+
+def _b6_pdist(self: Tensor, p: float) -> Tensor:
+    dtype = op.dtype(self)
+    if dtype not in (torch.float32, torch.float64) or op.rank(self) != 2:
+        raise OpfillError("pdist: expects a 2-D float32 or float64 tensor")
+    if p < 0:
+        raise OpfillError("pdist: p must be non-negative")
+    diff = op.Sub(_order.unsqueeze(self, [1]), _order.unsqueeze(self, [0]))  # [N, N, M]
+    table = _blas.vector_norm(diff, float(p), [2], False, dtype, 3, distance="pdist")
+    idx = _order.arange(_order.size(self, 0))
+    upper = op.Greater(_order.unsqueeze(idx, [0]), _order.unsqueeze(idx, [1]))
+    flat = _order.ints([-1])
+    return op.Compress(op.Reshape(table, flat), op.Reshape(upper, flat), axis=0)
+
+
+def _b6_cumsum(x: Tensor, d: int, dtype: torch.dtype) -> Tensor:
+    """CumSum in eager's CPU accumulation type (float32 in float64, float16 in float32)."""
+    acc = {torch.float32: torch.float64, torch.float16: torch.float32,
+           torch.bfloat16: torch.float32}.get(dtype, dtype)
+    xa = op.cast(x, acc) if acc != dtype else x
+    out = op.CumSum(xa, op.const(d, _order.I64))
+    return op.cast(out, dtype) if acc != dtype else out
+
+
+@_symbolic("aten::cumulative_trapezoid.dx", dynamo=())  # the dynamo decomposition exports
+def cumulative_trapezoid_dx(y: Tensor, dx: float = 1, dim: int = -1) -> Tensor:
+    """cumulative_trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor
+
+    cumsum(dx / 2 * (y[:-1] + y[1:])) along dim, eager's formula (Slice, CumSum in eager's
+    accumulation type); integers give float32.
+    """
+    dtype = op.dtype(y)
+    if dtype == torch.bool:
+        raise OpfillError("cumulative_trapezoid: bool inputs are not supported (eager rejects them)")
+    d = _order.wrap_dim(dim, op.rank(y))
+    floating = dtype in _order.FLOATS
+    yw = y if floating else op.cast(y, torch.int64)
+    pair = op.Add(_order.slice_axis(yw, d, 0, -1), _order.slice_axis(yw, d, 1, 2**63 - 1))
+    out_dtype = dtype if floating else torch.float32
+    work = _blas.work_dtype(out_dtype)
+    pair = _blas.to_work(pair, dtype) if floating else op.cast(pair, work)
+    if floating and work != dtype:
+        pair = op.cast(op.cast(pair, dtype), work)
+    terms = op.Mul(_blas.const_rank(float(dx) / 2.0, work, op.rank(y)), pair)
+    if work != out_dtype:
+        terms = op.cast(terms, out_dtype)
+    return _b6_cumsum(terms, d, out_dtype)
+
+
+@_symbolic("aten::cumulative_trapezoid.x", dynamo=())
+def cumulative_trapezoid_x(y: Tensor, x: Tensor, dim: int = -1) -> Tensor:
+    """cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor
+
+    cumsum((y[:-1] + y[1:]) * diff(x)) / 2 along dim, eager's formula; x viewed as trapezoid.x.
+    """
+    terms, d, common, out_dtype = _blas.trapezoid_terms(y, x, dim)
+    if common not in _order.FLOATS:
+        total = op.cast(op.CumSum(terms, op.const(d, _order.I64)), torch.float32)
+    else:
+        total = _b6_cumsum(_blas.from_work(terms, common), d, common)
+    work = _blas.work_dtype(out_dtype)
+    out = op.Div(_blas.to_work(total, out_dtype), _blas.const_rank(2.0, work, max(op.rank(y), op.rank(x))))
+    return _blas.from_work(out, out_dtype)
+
+
+_B6_MODES = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _b6_lerp(start: Tensor, end: Tensor, weight: Tensor, dtype: torch.dtype, rank: int) -> Tensor:
+    """Eager's vectorized lerp: fma(w, end - start, start) where |w| < 0.5, else
+    fma(w - 1, end - start, end). float32 runs in float64, where the product is exact and
+    the sum rounds once; float64 adds the product's rounding error back (Dekker's
+    TwoProduct), so a result that cancels keeps the fused step's accuracy."""
+    wide = torch.float64
+    diff = op.Sub(end, start)
+    if dtype != wide:
+        start, end, weight, diff = (op.cast(t, wide) for t in (start, end, weight, diff))
+    c = functools.partial(_blas.const_rank, dtype=wide, rank=rank)
+    small = op.Less(op.Abs(weight), c(0.5))
+    coeff = op.Where(small, weight, op.Sub(weight, c(1.0)))
+    base = op.Where(small, start, end)
+    prod = op.Mul(coeff, diff)
+    out = op.Add(prod, base)
+    if dtype == wide:
+        def split(a: Tensor) -> tuple[Tensor, Tensor]:
+            t = op.Mul(c(134217729.0), a)  # 2**27 + 1
+            hi = op.Sub(t, op.Sub(t, a))
+            return hi, op.Sub(a, hi)
+
+        (ah, al), (bh, bl) = split(coeff), split(diff)
+        err = op.Add(op.Sub(op.Mul(ah, bh), prod), op.Mul(ah, bl))
+        err = op.Add(op.Add(err, op.Mul(al, bh)), op.Mul(al, bl))
+        finite = op.Not(op.Or(op.IsNaN(err), op.IsInf(err)))  # the split overflows near the range's end
+        out = op.Where(finite, op.Add(out, op.Where(finite, err, c(0.0))), out)
+    return op.cast(out, dtype) if dtype != wide else out
+
+
+def _b6_quantile(self: Tensor, q: Tensor | None, q_value: float | None, dim: Optional[int], keepdim: bool,
+                 interpolation: str, ignore_nan: bool) -> Tensor:
+    name = "nanquantile" if ignore_nan else "quantile"
+    dtype = op.dtype(self)
+    if dtype not in (torch.float32, torch.float64):
+        raise OpfillError(f"{name}: the input must be float32 or float64 (as eager)")
+    if interpolation not in _B6_MODES:
+        raise OpfillError(f"{name}: interpolation must be one of {', '.join(_B6_MODES)}")
+    rank = op.rank(self)
+    if dim is None or rank == 0:
+        x, d = op.Reshape(self, _order.ints([-1])), 0
+    else:
+        x, d = self, _order.wrap_dim(dim, rank)
+    xr = max(rank, 1) if dim is not None else 1
+    i64 = torch.int64
+    perm = _order.stable_argsort(x, d, dtype)
+    sorted_ = op.GatherElements(x, perm, axis=d)
+    nan_count = _order.count(op.IsNaN(x), [d], True)  # x's shape, 1 along d
+    n = _order.size(x, d)
+    q_axis = q is not None and op.rank(q) == 1
+    if q is None:
+        qv = _blas.const_rank(float(torch.tensor(q_value, dtype=dtype)), dtype, xr)
+    elif q_axis:  # its own leading axis
+        qv = op.Reshape(q, _order.ints([-1] + [1] * xr))
+    else:
+        qv = q
+    if ignore_nan:
+        last = op.cast(op.Sub(op.Sub(n, nan_count), op.const(1, i64)), dtype)
+        ranks = op.Mul(qv, last)
+        zero = _blas.const_rank(0.0, dtype, xr + q_axis)
+        ranks = op.Where(op.Less(ranks, zero), zero, ranks)
+    else:
+        last = op.cast(op.Sub(n, op.const(1, i64)), dtype)
+        ranks = op.Mul(qv, last)
+        ranks = op.Where(op.Greater(nan_count, op.const(0, i64)), op.Expand(last, op.Shape(ranks)), ranks)
+    if interpolation in ("lower", "higher", "nearest"):
+        ranks = {"lower": op.Floor, "higher": op.Ceil, "nearest": op.Round}[interpolation](ranks)
+    axis = d + int(q_axis)
+    if q_axis:
+        sorted_ = op.Expand(_order.unsqueeze(sorted_, [0]),
+                            op.Concat(_order.slice_axis(op.Shape(qv), 0, 0, 1), op.Shape(sorted_), axis=0))
+    # Indices need the data's shape except along the gathered axis.
+    probe = op.GatherElements(sorted_, op.Expand(op.const(0, i64), op.Shape(ranks)), axis=axis)
+    ranks = op.Expand(ranks, op.Shape(probe))
+    below = op.Cast(ranks, to=7)
+    out = op.GatherElements(sorted_, below, axis=axis)
+    if interpolation in ("linear", "midpoint"):
+        if interpolation == "midpoint":
+            weights = op.Expand(_blas.const_rank(0.5, dtype, xr + q_axis), op.Shape(ranks))
+        else:
+            weights = op.Sub(ranks, op.cast(below, dtype))
+        above = op.GatherElements(sorted_, op.Cast(op.Ceil(ranks), to=7), axis=axis)
+        out = _b6_lerp(out, above, weights, dtype, xr + q_axis)
+    if dim is None:
+        if keepdim:
+            lead = [op.Shape(q)] if q_axis else []
+            ones = _order.ints([1] * rank)
+            return op.Reshape(out, op.Concat(*lead, ones, axis=0) if lead else ones)
+        return _order.squeeze(out, [axis])
+    if rank == 0 or not keepdim:
+        return _order.squeeze(out, [axis])
+    return out
+
+
+@_symbolic("aten::quantile", dynamo=())  # the dynamo decomposition (sort, gather, lerp) exports
+def quantile(self: Tensor, q: Tensor, dim: Optional[int] = None, keepdim: bool = False, interpolation: str = "linear") -> Tensor:
+    """quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor
+
+    Eager's algorithm: stable sort with NaNs last (_order.stable_argsort), ranks q * (n - 1)
+    (n - 1 where the slice holds NaN, so the result is NaN), adjusted per interpolation (Floor,
+    Ceil, Round half to even), values gathered below/above and blended by eager's lerp
+    (fused multiply-add emulated in float64 for float32). A 1-D q gives a leading axis.
+    Eager's checks on q's range are not replicated.
+    """
+    return _b6_quantile(self, q, None, dim, bool(keepdim), interpolation, ignore_nan=False)
+
+
+@_symbolic("aten::quantile.scalar", dynamo=())
+def quantile_scalar(self: Tensor, q: float, dim: Optional[int] = None, keepdim: bool = False,
+                    interpolation: str = "linear") -> Tensor:
+    """quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor
+
+    As quantile, q rounded to self's dtype first (as eager).
+    """
+    return _b6_quantile(self, None, q, dim, bool(keepdim), interpolation, ignore_nan=False)
+
+
+@_symbolic("aten::nanquantile", dynamo=())
+def nanquantile(self: Tensor, q: Tensor, dim: Optional[int] = None, keepdim: bool = False,
+                interpolation: str = "linear") -> Tensor:
+    """nanquantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor
+
+    As quantile over each slice's non-NaN values: ranks q * (count - 1), clamped at 0, so an
+    all-NaN slice gives NaN.
+    """
+    return _b6_quantile(self, q, None, dim, bool(keepdim), interpolation, ignore_nan=True)
+
+
+@_symbolic("aten::nanquantile.scalar", dynamo=())
+def nanquantile_scalar(self: Tensor, q: float, dim: Optional[int] = None, keepdim: bool = False,
+                       interpolation: str = "linear") -> Tensor:
+    """nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor
+
+    As nanquantile, q rounded to self's dtype first.
+    """
+    return _b6_quantile(self, None, q, dim, bool(keepdim), interpolation, ignore_nan=True)
+
+
+@_symbolic("aten::unique_consecutive")
+def unique_consecutive(self: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: Optional[int] = None) -> tuple[Tensor, Tensor, Tensor]:
+    """unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> (Tensor, Tensor, Tensor)
+
+    A run starts where an element (or, with ``dim``, a slice along it) differs from the one
+    before (Equal of the shifted tensor; NaN != NaN, so each NaN is its own run, as eager);
+    the first element of each run is kept (Compress), the inverse is CumSum of the run starts
+    minus 1, the counts are differences of the starts (NonZero). Outputs not asked for are
+    empty int64 tensors, as eager. torchlib's own (dynamo) version rejects float inputs; an
+    override (TORCH_OPFILL_OVERRIDE=aten::unique_consecutive) installs this one there.
+    """
+    dtype = op.dtype(self)
+    i64 = torch.int64
+    rank = op.rank(self)
+    if dim is None or rank == 0:
+        x, d = op.Reshape(self, _order.ints([-1])), 0
+        key, _ = _order.order_key(x, dtype)
+        prev = op.Concat(_order.slice_axis(key, 0, 0, 1), _order.slice_axis(key, 0, 0, -1), axis=0)
+        changed = op.Not(op.Equal(key, prev))
+    else:
+        d = _order.wrap_dim(dim, rank)
+        x = self
+        perm = [d] + [a for a in range(rank) if a != d]
+        xt = _order.with_lists("Transpose", self, perm=perm) if d != 0 else self
+        key, _ = _order.order_key(op.Flatten(xt, axis=1), dtype)  # [n, rest]
+        prev = op.Concat(_order.slice_axis(key, 0, 0, 1), _order.slice_axis(key, 0, 0, -1), axis=0)
+        changed = op.Greater(_order.count(op.Not(op.Equal(key, prev)), [1], False), op.const(0, i64))
+    n = _order.size(x, d)
+    new = op.Or(changed, op.Equal(_order.arange(n), op.const(0, i64)))
+    values = op.Compress(x, new, axis=d)
+    empty = op.const([], i64)
+    inverse = counts = empty
+    if return_inverse:
+        inverse = op.Sub(op.CumSum(op.cast(new, i64), op.const(0, i64)), op.const(1, i64))
+        if dim is None:
+            inverse = op.Reshape(inverse, op.Shape(self))
+    if return_counts:
+        starts = op.Reshape(op.NonZero(new), _order.ints([-1]))
+        ends = op.Concat(_order.slice_axis(starts, 0, 1, 2**63 - 1), op.Reshape(n, _order.ints([1])), axis=0)
+        counts = op.Sub(ends, starts)
+    return values, inverse, counts
+
+
+def _b6_linspace(lo: Tensor, hi: Tensor, steps: int, dtype: torch.dtype) -> Tensor:
+    """Eager's CPU linspace from [1] tensors lo, hi of ``dtype``: fma(step, i, start) for the
+    first half, fma(-step, steps - 1 - i, end) for the rest, step = (end - start) / (steps - 1)
+    in ``dtype``. float32's fused steps run in float64 (exact product, one rounding); float64
+    rounds the product separately (1 ULP apart at most)."""
+    step = op.Div(op.Sub(hi, lo), op.const([float(max(steps - 1, 1))], dtype))
+    wide = torch.float64
+    if dtype != wide:
+        lo, hi, step = op.cast(lo, wide), op.cast(hi, wide), op.cast(step, wide)
+    i = op.const([float(k) for k in range(steps)], wide)
+    back = op.const([float(steps - 1 - k) for k in range(steps)], wide)
+    first = op.const([k < steps // 2 for k in range(steps)], torch.bool)
+    out = op.Where(first, op.Add(lo, op.Mul(step, i)), op.Sub(hi, op.Mul(step, back)))
+    return op.cast(out, dtype) if dtype != wide else out
+
+
+@_symbolic("aten::histogram.bin_ct", dynamo=())  # torch.export cannot trace histogram (no fake kernel)
+def histogram(self: Tensor, bins: int = 100, range: Optional[Sequence[float]] = None,  # noqa: A002
+              weight: Optional[Tensor] = None, density: bool = False) -> tuple[Tensor, Tensor]:
+    """histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)
+
+    Eager's histogramdd for one dim, step for step: outer edges from ``range`` or the data's
+    extrema (in double, widened by 0.5 each way where equal), edges by eager's linspace,
+    bin = trunc((x - lo) * bins / (hi - lo)) corrected by the local search against the edges
+    (eager's LINEAR_INTERPOLATION_WITH_LOCAL_SEARCH), x == hi in the last bin, elements
+    outside [lo, hi] and NaN dropped; weighted counts summed in float64 (one-hot ReduceSum,
+    O(numel * bins) memory); density divides by the total, then by the bin widths. Eager
+    raises on non-finite data when ``range`` is None; this gives NaN edges there.
+    """
+    dtype = op.dtype(self)
+    if dtype not in (torch.float32, torch.float64):
+        raise OpfillError("histogram: eager supports float32 and float64 only")
+    if bins <= 0:
+        raise OpfillError("histogram: bins must be > 0")
+    f64 = torch.float64
+    x = op.Reshape(self, _order.ints([-1]))
+    if range is not None:
+        lo, hi = float(range[0]), float(range[1])
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = op.const(torch.linspace(lo, hi, bins + 1, dtype=dtype).tolist(), dtype)
+    else:
+        # Extrema of an empty input: eager's default range [0, 1].
+        padded = op.Concat(x, op.const([0.0], dtype), axis=0)
+        empty = op.Equal(_order.size(x, 0), op.const(0, torch.int64))
+        lo64 = op.cast(op.Where(empty, op.const([0.0], dtype), _order.reduce("Min", padded, [0], True)), f64)
+        hi64 = op.cast(op.Where(empty, op.const([1.0], dtype), _order.reduce("Max", padded, [0], True)), f64)
+        same = op.Equal(lo64, hi64)
+        half = op.const([0.5], f64)
+        lo64 = op.Where(same, op.Sub(lo64, half), lo64)
+        hi64 = op.Where(same, op.Add(hi64, half), hi64)
+        edges = _b6_linspace(op.cast(lo64, dtype), op.cast(hi64, dtype), bins + 1, dtype)
+    lo_e = _order.slice_axis(edges, 0, 0, 1)
+    hi_e = _order.slice_axis(edges, 0, bins, bins + 1)
+    i64 = torch.int64
+    inside = op.And(op.Not(op.Less(x, lo_e)), op.Not(op.Greater(x, hi_e)))  # False for NaN
+    safe = op.Where(inside, x, lo_e)
+    scaled = op.Mul(op.Sub(safe, lo_e), op.const([float(bins)], dtype))
+    pos = op.Cast(op.Div(scaled, op.Sub(hi_e, lo_e)), to=7)  # truncation, as static_cast<int64_t>
+    # Local search: upper_bound of x among edges[max(pos - 1, 0) : min(pos + 2, bins + 1)], minus 1.
+    pos_min = op.Where(op.Greater(pos, op.const(0, i64)), op.Sub(pos, op.const(1, i64)), op.const(0, i64))
+    padded_edges = op.Concat(edges, op.const([float("inf")] * 3, dtype), axis=0)
+    found = op.const(0, i64)
+    for k in (0, 1, 2):
+        at = op.Add(pos_min, op.const(k, i64))
+        in_window = op.Less(at, op.Add(pos, op.const(2, i64)))
+        hit = op.And(in_window, op.Not(op.Greater(op.Gather(padded_edges, at, axis=0), safe)))
+        found = op.Add(found, op.cast(hit, i64))
+    pos = op.Sub(op.Add(pos_min, found), op.const(1, i64))
+    pos = op.Where(op.Equal(pos, op.const(bins, i64)), op.const(bins - 1, i64), pos)
+    pos = op.Where(inside, pos, op.const(-1, i64))
+    hits = op.Equal(_order.unsqueeze(pos, [1]), _order.arange(op.const(bins, i64)))  # [numel, bins]
+    if weight is None:
+        w = op.const([[1.0]], f64)
+    else:
+        w = _order.unsqueeze(op.cast(op.Reshape(weight, _order.ints([-1])), f64), [1])
+    hist = _order.reduce("Sum", op.Where(hits, op.Expand(w, op.Shape(hits)), op.const(0.0, f64)), [0], False)
+    hist = op.cast(hist, dtype)
+    if density:
+        hist = op.Div(hist, _order.reduce("Sum", hist, None, True))
+        widths = op.Sub(_order.slice_axis(edges, 0, 1, bins + 1), _order.slice_axis(edges, 0, 0, bins))
+        hist = op.Div(hist, widths)
+    return hist, edges
+
+
 # --- end group B6 ---
 
 

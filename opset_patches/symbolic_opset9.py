@@ -16,6 +16,7 @@ _symbolic = functools.partial(symbolic, opset=9)
 
 
 @_symbolic("aten::asinh")
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def asinh(self: Tensor) -> Tensor:
     """asinh(Tensor self) -> Tensor
 
@@ -29,6 +30,7 @@ def asinh(self: Tensor) -> Tensor:
 
 
 @_symbolic("aten::acosh")
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def acosh(self: Tensor) -> Tensor:
     """acosh(Tensor self) -> Tensor
 
@@ -42,6 +44,7 @@ def acosh(self: Tensor) -> Tensor:
 
 
 @_symbolic("aten::atanh")
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def atanh(self: Tensor) -> Tensor:
     """atanh(Tensor self) -> Tensor
 
@@ -55,6 +58,7 @@ def atanh(self: Tensor) -> Tensor:
 
 
 @_symbolic("aten::sinh")
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def sinh(self: Tensor) -> Tensor:
     """sinh(Tensor self) -> Tensor
 
@@ -70,6 +74,7 @@ def sinh(self: Tensor) -> Tensor:
 
 
 @_symbolic("aten::cosh")
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def cosh(self: Tensor) -> Tensor:
     """cosh(Tensor self) -> Tensor
 
@@ -85,6 +90,7 @@ def cosh(self: Tensor) -> Tensor:
 
 
 @_symbolic("aten::erfinv", dynamo=("prims::erf_inv",))
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def erfinv(self: Tensor) -> Tensor:
     """erfinv(Tensor self) -> Tensor
 
@@ -99,6 +105,7 @@ def erfinv(self: Tensor) -> Tensor:
 
 
 @_symbolic("aten::lgamma", dynamo=("prims::lgamma",))
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def lgamma(self: Tensor) -> Tensor:
     """lgamma(Tensor self) -> Tensor
 
@@ -122,6 +129,7 @@ def _in_compute_dtype(self: Tensor, composition: Callable[[Tensor, torch.dtype],
 
 
 @_symbolic("aten::logaddexp")
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def logaddexp(self: Tensor, other: Tensor) -> Tensor:
     """logaddexp(Tensor self, Tensor other) -> Tensor
 
@@ -148,6 +156,7 @@ def logaddexp(self: Tensor, other: Tensor) -> Tensor:
 
 
 @_symbolic("aten::sinc", dynamo=())  # the dynamo exporter's decomposition already exports it
+@_ew.rank0_safe  # a 0-d float64 input would be computed in float32 (see _elementwise)
 def sinc(self: Tensor) -> Tensor:
     """sinc(Tensor self) -> Tensor
 
@@ -1466,8 +1475,1162 @@ def frexp(self: Tensor) -> tuple[Tensor, Tensor]:
 
 
 # --- group B6 (issue 6 BLAS-like, statistics, remaining scans/reductions/order statistics) ---
+from collections.abc import Sequence  # noqa: E402
+from typing import Optional  # noqa: E402
+
+from opset_patches import _blas, _order  # noqa: E402
+
+
+@_symbolic("aten::addbmm", dynamo=())  # the dynamo decomposition (bmm, sum, add) exports
+def addbmm(self: Tensor, batch1: Tensor, batch2: Tensor, beta: float = 1, alpha: float = 1) -> Tensor:
+    """addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor
+
+    beta * self + alpha * sum_b batch1[b] @ batch2[b] (MatMul, ReduceSum over the batch axis;
+    an empty batch sums to 0); beta = 0 ignores self's values (NaN too), as eager. float16 is
+    computed in float32 and rounded once (eager rounds after each batch: a few ULP apart).
+    """
+    dtype = op.dtype(self)
+    _blas.check_scalars("addbmm", dtype, beta=beta, alpha=alpha)
+    product = _order.reduce("Sum", _blas.matmul(batch1, batch2, dtype), [0], False)
+    return _blas.from_work(_blas.beta_self_plus(self, product, beta, alpha, dtype), dtype)
+
+
+@_symbolic("aten::addmv", dynamo=())  # the dynamo decomposition (mv, mul, add) exports
+def addmv(self: Tensor, mat: Tensor, vec: Tensor, beta: float = 1, alpha: float = 1) -> Tensor:
+    """addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor
+
+    beta * self + alpha * (mat @ vec) (MatMul); beta = 0 ignores self's values, as eager.
+    Summation order is onnxruntime's, not the BLAS's: a few ULP of the terms' scale apart.
+    """
+    dtype = op.dtype(self)
+    _blas.check_scalars("addmv", dtype, beta=beta, alpha=alpha)
+    product = _blas.matmul(mat, vec, dtype)
+    return _blas.from_work(_blas.beta_self_plus(self, product, beta, alpha, dtype), dtype)
+
+
+@_symbolic("aten::addr", dynamo=())  # the dynamo decomposition (outer, mul, add) exports
+def addr(self: Tensor, vec1: Tensor, vec2: Tensor, beta: float = 1, alpha: float = 1) -> Tensor:
+    """addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor
+
+    beta * self + alpha * outer(vec1, vec2) (Unsqueeze, Mul); bool inputs: self or (vec1 and
+    vec2), as eager; beta = 0 ignores self's values.
+    """
+    dtype = op.dtype(self)
+    if dtype == torch.bool:
+        outer_ = op.And(_order.unsqueeze(vec1, [1]), _order.unsqueeze(vec2, [0]))
+        outer_ = outer_ if alpha else op.And(outer_, op.const(False, torch.bool))
+        return op.Or(self, outer_) if beta else op.Expand(outer_, op.Shape(self))
+    outer_ = op.Mul(_order.unsqueeze(_blas.to_work(vec1, dtype), [1]),
+                    _order.unsqueeze(_blas.to_work(vec2, dtype), [0]))
+    _blas.check_scalars("addr", dtype, beta=beta, alpha=alpha)
+    if dtype in (torch.float16, torch.bfloat16):
+        outer_ = op.cast(op.cast(outer_, dtype), torch.float32)  # eager rounds the product
+    return _blas.from_work(_blas.beta_self_plus(self, outer_, beta, alpha, dtype), dtype)
+
+
+@_symbolic("aten::addcdiv", dynamo=())  # the dynamo decomposition exports
+def addcdiv(self: Tensor, tensor1: Tensor, tensor2: Tensor, value: float = 1) -> Tensor:
+    """addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor
+
+    self + value * tensor1 / tensor2 in eager's order ((value * t1) / t2, then the sum);
+    float16 in float32, rounded once, as eager's opmath kernel. Integer inputs are rejected
+    by eager.
+    """
+    dtype = op.dtype(self)
+    if dtype not in _order.FLOATS:
+        raise OpfillError("addcdiv: integer division with addcdiv is not supported (eager rejects it too)")
+    work = _blas.work_dtype(dtype)
+    rank = max(op.rank(self), op.rank(tensor1), op.rank(tensor2))
+    # All 0-d: lifted to [1] (the TorchScript exporter's scalar type analysis would compute
+    # 0-d operands in float32).
+    s, t1, t2 = (_order.unsqueeze(t, [0]) if rank == 0 else t for t in (self, tensor1, tensor2))
+    t1, t2 = _blas.to_work(t1, dtype), _blas.to_work(t2, dtype)
+    quotient = op.Div(op.Mul(_blas.const_rank(value, work, max(rank, 1)), t1), t2)
+    out = _blas.from_work(op.Add(_blas.to_work(s, dtype), quotient), dtype)
+    return _order.squeeze(out, [0]) if rank == 0 else out
+
+
+@_symbolic("aten::inner", dynamo=())  # the dynamo decomposition (matmul) exports
+def inner(self: Tensor, other: Tensor) -> Tensor:
+    """inner(Tensor self, Tensor other) -> Tensor
+
+    Contraction of the last dims: both flattened to 2-D (Flatten), MatMul with the transposed
+    other, reshaped to self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies.
+    """
+    dtype = op.dtype(self)
+    ra, rb = op.rank(self), op.rank(other)
+    if ra == 0 or rb == 0:
+        return op.Mul(self, other)
+    a = op.Flatten(self, axis=ra - 1)
+    b = op.Flatten(other, axis=rb - 1)
+    out = _blas.matmul(a, op.Transpose(b, perm=[1, 0]), dtype)
+    parts = [_order.slice_axis(op.Shape(t), 0, 0, r - 1) for t, r in ((self, ra), (other, rb)) if r > 1]
+    shape = op.Concat(*parts, axis=0) if len(parts) == 2 else (parts[0] if parts else _order.ints([]))
+    return _blas.from_work(op.Reshape(out, shape), dtype)
+
+
+@_symbolic("aten::vdot", dynamo=())  # the dynamo decomposition exports
+def vdot(self: Tensor, other: Tensor) -> Tensor:
+    """vdot(Tensor self, Tensor other) -> Tensor
+
+    ReduceSum(self * other) for real 1-D tensors (float16 in float32, rounded once).
+    """
+    dtype = op.dtype(self)
+    if op.rank(self) != 1 or op.rank(other) != 1:
+        raise OpfillError("vdot: expects 1-D tensors")
+    prod = op.Mul(_blas.to_work(self, dtype), _blas.to_work(other, dtype))
+    return _blas.from_work(_order.reduce("Sum", prod, None, False), dtype)
+
+
+@_symbolic("aten::dist", dynamo=())  # the dynamo decomposition (sub, linalg_vector_norm) exports
+def dist(self: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """dist(Tensor self, Tensor other, Scalar p=2) -> Tensor
+
+    vector_norm(self - other, p) over every element (_blas.vector_norm: p = 0, 1, 2, +-inf
+    and any other p); float16: the difference rounded to float16, the norm in float32.
+    """
+    dtype = op.dtype(self)
+    if dtype not in _order.FLOATS:
+        raise OpfillError("dist: eager supports floating inputs only")
+    diff = op.Sub(_blas.to_work(self, dtype), _blas.to_work(other, dtype))
+    if _blas.work_dtype(dtype) != dtype:
+        diff = _blas.to_work(op.cast(diff, dtype), dtype)
+    rank = max(op.rank(self), op.rank(other))
+    norm = _blas.vector_norm(diff, float(p), None, False, _blas.work_dtype(dtype), rank)
+    return _blas.from_work(norm, dtype)
+
+
+@_symbolic("aten::renorm", dynamo=())  # the dynamo decomposition exports
+def renorm(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+    """renorm(Tensor self, Scalar p, int dim, Scalar maxnorm) -> Tensor
+
+    Each slice along ``dim`` whose p-norm (over the other dims) exceeds maxnorm is scaled
+    by maxnorm / (norm + 1e-7), as eager (norm in float32 for float16 inputs).
+    """
+    dtype = op.dtype(self)
+    if dtype not in _order.FLOATS:
+        raise OpfillError("renorm: eager supports floating inputs only")
+    if p <= 0:
+        raise OpfillError("renorm: p must be positive")
+    rank = op.rank(self)
+    d = _order.wrap_dim(dim, rank)
+    axes = [a for a in range(rank) if a != d]
+    work = _blas.work_dtype(dtype)
+    x = _blas.to_work(self, dtype)
+    norm = _blas.vector_norm(x, float(p), axes, True, work, rank) if axes else op.Abs(x)
+    factor = op.Div(op.const(float(maxnorm), work), op.Add(norm, op.const(1e-7, work)))
+    factor = op.Where(op.Greater(norm, op.const(float(maxnorm), work)), factor, op.const(1.0, work))
+    return op.Mul(self, op.cast(factor, dtype) if work != dtype else factor)
+
+
+def _b6_trapezoid_dx(y: Tensor, dx: float, dim: int) -> Tensor:
+    """(sum(y) - (y[0] + y[-1]) / 2) * dx along dim (eager's formula); an empty dim gives 0:
+    the end values are sums of 1-element Slices, 0 where the dim is empty."""
+    dtype = op.dtype(y)
+    if dtype == torch.bool:
+        raise OpfillError("trapezoid: bool inputs are not supported (eager rejects them)")
+    rank = op.rank(y)
+    d = _order.wrap_dim(dim, rank)
+    floating = dtype in _order.FLOATS
+    acc = _blas.work_dtype(dtype) if floating else torch.int64
+    out_dtype = dtype if floating else torch.float32
+    r = _blas.round_steps(dtype)
+    yw = op.cast(y, acc) if acc != dtype else y
+    # Reduced with keepdims (constants of y's rank), the axis dropped at the end: a 0-d
+    # intermediate would be computed in float32 by the TorchScript exporter's scalar type analysis.
+    total = r(_order.reduce("Sum", yw, [d], True))
+    ends = r(op.Add(_order.reduce("Sum", _order.slice_axis(yw, d, 0, 1), [d], True),
+                    _order.reduce("Sum", _order.slice_axis(yw, d, -1, 2**63 - 1), [d], True)))
+    if not floating:
+        total, ends = op.cast(total, torch.float32), op.cast(ends, torch.float32)
+    work = _blas.work_dtype(out_dtype)
+    out = r(op.Sub(total, r(op.Mul(ends, _blas.const_rank(0.5, work, rank)))))
+    out = r(op.Mul(out, _blas.const_rank(float(dx), work, rank)))
+    return _order.squeeze(_blas.from_work(out, out_dtype), [d])
+
+
+def _b6_trapezoid_x(y: Tensor, x: Tensor, dim: int) -> Tensor:
+    terms, d, common, out_dtype = _blas.trapezoid_terms(y, x, dim)
+    r = _blas.round_steps(common)
+    rank = max(op.rank(y), op.rank(x))
+    total = r(_order.reduce("Sum", terms, [d], True))  # keepdims: see _b6_trapezoid_dx
+    if common not in _order.FLOATS:
+        total = op.cast(total, torch.float32)
+    out = r(op.Div(total, _blas.const_rank(2.0, _blas.work_dtype(out_dtype), rank)))
+    return _order.squeeze(_blas.from_work(out, out_dtype), [d])
+
+
+@_symbolic("aten::trapezoid.dx", dynamo=())  # the dynamo decomposition exports
+def trapezoid_dx(y: Tensor, dx: float = 1, dim: int = -1) -> Tensor:
+    """trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor
+
+    (sum(y) - (y[0] + y[-1]) * 0.5) * dx along dim, eager's formula (ReduceSum, Slice);
+    integers sum exactly in int64 and give float32; float16 rounds each step; an empty dim
+    gives zeros.
+    """
+    return _b6_trapezoid_dx(y, dx, dim)
+
+
+@_symbolic("aten::trapezoid.x", dynamo=())
+def trapezoid_x(y: Tensor, x: Tensor, dim: int = -1) -> Tensor:
+    """trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor
+
+    sum((y[:-1] + y[1:]) * diff(x)) / 2 along dim, eager's formula; a 1-D x lies along dim,
+    a lower-rank one broadcasts from the right, as eager views it.
+    """
+    return _b6_trapezoid_x(y, x, dim)
+
+
+@_symbolic("aten::trapz.dx", dynamo=())
+def trapz_dx(y: Tensor, dx: float = 1.0, dim: int = -1) -> Tensor:
+    """trapz.dx(Tensor y, *, float dx=1., int dim=-1) -> Tensor
+
+    trapezoid.dx.
+    """
+    return _b6_trapezoid_dx(y, dx, dim)
+
+
+@_symbolic("aten::trapz.x", dynamo=())
+def trapz_x(y: Tensor, x: Tensor, dim: int = -1) -> Tensor:
+    """trapz.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor
+
+    trapezoid.x.
+    """
+    return _b6_trapezoid_x(y, x, dim)
+
+
+@_symbolic("aten::sum_to_size", dynamo=())  # torch.export traces it into sum
+def sum_to_size(self: Tensor, size: Sequence[int]) -> Tensor:
+    """sum_to_size(Tensor self, SymInt[] size) -> Tensor
+
+    ReduceSum over self's leading extra dims and over the dims where ``size`` is 1 (a size-1
+    dim of self sums to itself), as eager's sum_to: floats keep their dtype (float16 summed in
+    float32), integers and bool sum to int64; nothing to reduce returns self.
+    """
+    rank = op.rank(self)
+    size = [int(s) for s in size]
+    lead = rank - len(size)
+    if lead < 0:
+        raise OpfillError("sum_to_size: size has more dims than the tensor")
+    x = self
+    dtype = op.dtype(self)
+    if not lead and not [s for s in size if s == 1]:
+        return op.Identity(self)
+    half = dtype in (torch.float16, torch.bfloat16)
+    if half:
+        x = op.cast(x, torch.float32)
+    elif dtype not in _order.FLOATS and dtype != torch.int64:
+        x, dtype = op.cast(x, torch.int64), torch.int64  # eager's sum gives int64
+    if lead:
+        x = _order.reduce("Sum", x, list(range(lead)), False)
+    ones = [i for i, s in enumerate(size) if s == 1]
+    if ones:
+        x = _order.reduce("Sum", x, ones, True)
+    return op.cast(x, dtype) if half else x
+
+
+@_symbolic("aten::argwhere", dynamo=())  # the dynamo decomposition (nonzero) exports
+def argwhere(self: Tensor) -> Tensor:
+    """argwhere(Tensor self) -> Tensor
+
+    Transpose(NonZero(self != 0)): [count, rank] int64 indices in row-major order (NaN is
+    nonzero, -0.0 zero); a 0-d input gives [count, 0]. (onnxruntime's NonZero has no float64
+    kernel: it runs on the bool mask.)
+    """
+    dtype = op.dtype(self)
+    x = self if dtype == torch.bool else op.Not(op.equal(self, op.const(0, dtype)))
+    if op.rank(self) == 0:
+        idx = op.Transpose(op.NonZero(op.Reshape(x, _order.ints([1]))), perm=[1, 0])
+        return _order.slice_axis(idx, 1, 0, 0)
+    return op.Transpose(op.NonZero(x), perm=[1, 0])
+
+
+@_symbolic("aten::masked_select")
+def masked_select(self: Tensor, mask: Tensor) -> Tensor:
+    """masked_select(Tensor self, Tensor mask) -> Tensor
+
+    _blas.masked_select (Expand both ways, Compress). torch's own TorchScript symbolic starts
+    at opset 11 (and fails where self broadcasts against the mask); this serves opsets 9 and
+    10 and the dynamo exporter, which has none.
+    """
+    return _blas.masked_select(self, mask)
+def _b6_cov(self: Tensor, correction: int, fweights: Tensor | None, aweights: Tensor | None) -> Tensor:
+    """Eager's cov (aten/native/Correlation.cpp) step for step, in float (integers in float32)."""
+    dtype = op.dtype(self)
+    rank = op.rank(self)
+    if rank > 2:
+        raise OpfillError("cov: expects a tensor of at most 2 dims")
+    work = dtype if dtype in (torch.float32, torch.float64) else torch.float32
+    x = op.Reshape(self, _order.ints([1, -1])) if rank < 2 else self
+    x = op.cast(x, work) if work != dtype else x
+    w = None
+    if fweights is not None:
+        w = op.cast(fweights, work)
+    if aweights is not None:
+        aw = op.cast(aweights, work) if op.dtype(aweights) != work else aweights
+        w = aw if w is None else op.Mul(w, aw)
+    if w is None:
+        w_sum = op.cast(_order.size(x, 1), work)
+        avg = op.Div(_order.reduce("Sum", x, [1], True), w_sum)
+    else:
+        w_sum = _order.reduce("Sum", w, None, False)
+        avg = op.Div(_order.reduce("Sum", op.Mul(x, w), [1], True), w_sum)
+    if w is not None and aweights is not None and correction != 0:
+        waw = _order.reduce("Sum", op.Mul(w, aw), None, False)
+        norm = op.Sub(w_sum, op.Div(op.Mul(op.const(float(correction), work), waw), w_sum))
+    else:
+        norm = op.Sub(w_sum, op.const(float(correction), work))
+    zero = op.const(0.0, work)
+    norm = op.Where(op.Greater(norm, zero), norm, zero)  # eager: degrees of freedom <= 0 divide by 0
+    xc = op.Sub(x, avg)
+    c = op.MatMul(xc, op.Transpose(xc if w is None else op.Mul(xc, w), perm=[1, 0]))
+    out = op.Div(c, norm)
+    out = op.Reshape(out, _order.ints([])) if rank < 2 else out
+    return op.cast(out, dtype) if dtype in _order.FLOATS and work != dtype else out
+
+
+@_symbolic("aten::cov", dynamo=())  # torch.export cannot trace it (data-dependent checks in eager)
+def cov(self: Tensor, correction: int = 1, fweights: Optional[Tensor] = None, aweights: Optional[Tensor] = None) -> Tensor:
+    """cov(Tensor self, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor
+
+    Eager's formula (weighted mean, MatMul of the centred observations, divided by the
+    degrees of freedom, 0 where they are <= 0); integers in float32. Limit: eager's final
+    squeeze() drops every size-1 dim, which depends on runtime sizes: a 2-D input here always
+    gives [V, V] (one variable: [1, 1] where eager gives a 0-d tensor); 0-d and 1-D inputs
+    give a 0-d result as eager. Eager's runtime checks on the weights are not replicated.
+    """
+    return _b6_cov(self, int(correction), fweights, aweights)
+
+
+@_symbolic("aten::corrcoef", dynamo=())  # torch.export cannot trace it (it calls cov)
+def corrcoef(self: Tensor) -> Tensor:
+    """corrcoef(Tensor self) -> Tensor
+
+    cov, divided by the standard deviations (the diagonal, read through EyeLike) along rows
+    and columns, clipped to [-1, 1] (NaN kept); a 0-d covariance gives c / c, as eager. Same
+    size-1 limit as cov.
+    """
+    c = _b6_cov(self, 1, None, None)
+    dtype = op.dtype(self)
+    work = dtype if dtype in (torch.float32, torch.float64) else torch.float32
+    if op.rank(self) < 2:
+        return op.Div(c, c)
+    eye = op.cast(op.EyeLike(c), torch.bool)
+    zero, one = op.const(0.0, work), op.const(1.0, work)
+    std = op.Sqrt(_order.reduce("Sum", op.Where(eye, c, zero), [1], False))
+    c = op.Div(op.Div(c, _order.unsqueeze(std, [1])), _order.unsqueeze(std, [0]))
+    minus_one = op.const(-1.0, work)
+    c = op.Where(op.Less(c, minus_one), minus_one, op.Where(op.Greater(c, one), one, c))
+    return op.cast(c, dtype) if dtype in _order.FLOATS and work != dtype else c
+
+
+@_symbolic("aten::bilinear", dynamo=())  # torch.export traces it into _trilinear, which exports
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor
+
+    y[..., o] = sum_ij x1[..., i] W[o, i, j] x2[..., j] + b[o]: leading dims flattened
+    (Flatten), x1 @ W viewed as [I, O*J] (Transpose, MatMul), times x2 and summed over j
+    (ReduceSum), reshaped back. Summation order differs from eager's _trilinear (a few ULP
+    of the terms' scale).
+    """
+    dtype = op.dtype(input1)
+    r1 = op.rank(input1)
+    if r1 == 0:
+        raise OpfillError("bilinear: inputs must have at least one dim")
+    x1 = _blas.to_work(op.Flatten(input1, axis=r1 - 1), dtype)  # [B, I]
+    x2 = _blas.to_work(op.Flatten(input2, axis=op.rank(input2) - 1), dtype)  # [B, J]
+    w = _blas.to_work(weight, dtype)
+    w_shape = op.Shape(weight)
+    o = _order.slice_axis(w_shape, 0, 0, 1)
+    i = _order.slice_axis(w_shape, 0, 1, 2)
+    j = _order.slice_axis(w_shape, 0, 2, 3)
+    wt = op.Reshape(op.Transpose(w, perm=[1, 0, 2]), op.Concat(i, _order.ints([-1]), axis=0))  # [I, O*J]
+    t = op.Reshape(op.MatMul(x1, wt), op.Concat(_order.ints([-1]), o, j, axis=0))  # [B, O, J]
+    t = _blas.round_steps(dtype)(t)  # eager's float16 _trilinear rounds (and overflows) here
+    y = _order.reduce("Sum", op.Mul(t, _order.unsqueeze(x2, [1])), [2], False)  # [B, O]
+    if bias is not None:
+        y = op.Add(y, _blas.to_work(bias, dtype))
+    lead = _order.slice_axis(op.Shape(input1), 0, 0, r1 - 1)
+    y = op.Reshape(y, op.Concat(lead, o, axis=0) if r1 > 1 else o)
+    return _blas.from_work(y, dtype)
+
+
 # --- end group B6 ---
 
 
 # --- group N7 (issue 7 losses and nn/vision) ---
+from opset_patches import _nn, _order  # noqa: E402,F811
+from typing import Optional as _N7Optional  # noqa: E402
+from collections.abc import Sequence  # noqa: E402,F811
+
+
+def _n7_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor, _nn.Num]:
+    num = _nn.Num(_nn.float_dtype(a, b))
+    return num.input(a), num.input(b), num
+
+
+@_symbolic("aten::l1_loss", dynamo=())  # the dynamo exporter decomposes it (Abs, Sub, ReduceMean)
+def l1_loss(self: Tensor, target: Tensor, reduction: int = 1) -> Tensor:
+    """l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor
+
+    |self - target| (Abs, Sub; integers stay integers for reduction none, as eager), then the
+    reduction (ReduceSum, Div by Size for the mean). TensorRT: all parsable.
+    """
+    if op.dtype(self) not in _nn.HALF + (torch.float32, torch.float64) and reduction == _nn.NONE:
+        return op.Abs(op.Sub(self, target))
+    x, y, num = _n7_pair(self, target)
+    return _nn.reduce_loss(num.r(op.Abs(op.Sub(x, y))), reduction, num)
+
+
+def _n7_smooth(self: Tensor, target: Tensor, reduction: int, cutoff: float, huber: bool) -> Tensor:
+    x, y, num = _n7_pair(self, target)
+    half = num.c(0.5)
+    if huber:  # z < delta ? 0.5 z^2 : delta (z - delta / 2); float16: in float32, rounded once
+        z = op.Abs(op.Sub(x, y))
+        small = op.Mul(op.Mul(half, z), z)
+        large = op.Mul(num.c(cutoff), op.Sub(z, num.c(0.5 * cutoff)))
+    else:  # z < beta ? 0.5 z^2 / beta : z - beta / 2; float16: every step rounded, as eager
+        z = num.r(op.Abs(op.Sub(x, y)))
+        small = op.Div(num.r(op.Mul(num.r(op.Mul(half, z)), z)), num.c(cutoff))
+        large = op.Sub(z, num.c(0.5 * cutoff))
+    return _nn.reduce_loss(num.r(op.Where(op.Less(z, num.c(cutoff)), small, large)), reduction, num)
+
+
+@_symbolic("aten::smooth_l1_loss", dynamo=())
+def smooth_l1_loss(self: Tensor, target: Tensor, reduction: int = 1, beta: float = 1.0) -> Tensor:
+    """smooth_l1_loss(Tensor self, Tensor target, int reduction=1, float beta=1.) -> Tensor
+
+    Where(|d| < beta, 0.5 d^2 / beta, |d| - beta / 2) as eager's kernel; beta = 0 is l1_loss.
+    Opset-9 elementwise ops and ReduceSum. TensorRT: all parsable.
+    """
+    if beta == 0.0:
+        return l1_loss(self, target, reduction)
+    return _n7_smooth(self, target, reduction, float(beta), huber=False)
+
+
+@_symbolic("aten::huber_loss", dynamo=())
+def huber_loss(self: Tensor, target: Tensor, reduction: int = 1, delta: float = 1.0) -> Tensor:
+    """huber_loss(Tensor self, Tensor target, int reduction=1, float delta=1.) -> Tensor
+
+    Where(|d| < delta, 0.5 d^2, delta (|d| - delta / 2)) as eager's kernel. TensorRT: all parsable.
+    """
+    return _n7_smooth(self, target, reduction, float(delta), huber=True)
+
+
+@_symbolic("aten::margin_ranking_loss", dynamo=())
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        reduction: int = 1) -> Tensor:
+    """margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor
+
+    clamp_min(-target (input1 - input2) + margin, 0) (nan kept, as eager); integer inputs
+    multiply in int64 and promote at the float margin, as eager. TensorRT: all parsable.
+    """
+    dt = op.dtype(input1)
+    if dt in _order.FLOATS:
+        a, b, num = _n7_pair(input1, input2)
+        t = num.input(target)
+        prod = num.r(op.Mul(num.r(op.Neg(t)), num.r(op.Sub(a, b))))
+    else:
+        num = _nn.Num(torch.float32)
+        prod = op.cast(op.Mul(op.Neg(target), op.Sub(input1, input2)), num.dt)
+    z = num.r(op.Add(prod, num.c(float(margin))))
+    return _nn.reduce_loss(_nn.clamp_min0(z, num), reduction, num)
+
+
+@_symbolic("aten::hinge_embedding_loss", dynamo=())
+def hinge_embedding_loss(self: Tensor, target: Tensor, margin: float = 1.0, reduction: int = 1) -> Tensor:
+    """hinge_embedding_loss(Tensor self, Tensor target, float margin=1., int reduction=1) -> Tensor
+
+    Where(target != 1, clamp_min(margin - self, 0), 0) + Where(target != -1, self, 0), eager's
+    formula (targets other than +-1 take both terms). TensorRT: all parsable.
+    """
+    if op.dtype(self) not in _order.FLOATS:
+        # Integers stay integers, the margin truncated to one, as eager.
+        zero = op.const(0, op.dtype(self))
+        hinge = op.Sub(op.const(int(margin), op.dtype(self)), self)
+        hinge = op.Where(op.Less(hinge, zero), zero, hinge)  # integer Max needs opset 12
+        not_pos = op.Not(op.Equal(target, op.const(1, op.dtype(target))))
+        not_neg = op.Not(op.Equal(target, op.const(-1, op.dtype(target))))
+        out = op.Add(op.Where(not_pos, hinge, zero), op.Where(not_neg, self, zero))
+        if reduction != _nn.NONE:
+            raise OpfillError("hinge_embedding_loss: eager has no mean/sum of integer losses; pass float inputs")
+        return out
+    x, t, num = _n7_pair(self, target)
+    zero = num.c(0.0)
+    hinge = _nn.clamp_min0(num.r(op.Sub(num.c(float(margin)), x)), num)
+    not_pos = op.Not(_math.equal(t, num.c(1.0)))
+    not_neg = op.Not(_math.equal(t, num.c(-1.0)))
+    out = op.Add(op.Where(not_pos, hinge, zero), op.Where(not_neg, x, zero))
+    return _nn.reduce_loss(num.r(out), reduction, num)
+
+
+@_symbolic("aten::soft_margin_loss", dynamo=())
+def soft_margin_loss(self: Tensor, target: Tensor, reduction: int = 1) -> Tensor:
+    """soft_margin_loss(Tensor self, Tensor target, int reduction=1) -> Tensor
+
+    log1p(exp(-self * target)) with log1p from Log and a rounding correction (_math.log1p).
+    TensorRT: all parsable.
+    """
+    if op.dtype(self) not in _order.FLOATS:
+        raise OpfillError("soft_margin_loss: eager has no integer kernel; pass float inputs")
+    x, t, num = _n7_pair(self, target)
+    e = num.r(op.Exp(num.r(op.Neg(num.r(op.Mul(x, t))))))
+    # _math.log1p is meant for finite t; log1p(inf) is inf (IsInf needs opset 10: e >= 0).
+    loss = op.Where(op.Greater(e, num.c(float(torch.finfo(num.dt).max))), e, _math.log1p(e, num.dt))
+    return _nn.reduce_loss(num.r(loss), reduction, num)
+
+
+@_symbolic("aten::poisson_nll_loss", dynamo=())
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool, eps: float,
+                     reduction: int) -> Tensor:
+    """poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor
+
+    exp(input) - target input, or input - target log(input + eps); ``full`` adds the Stirling
+    term target log(target) - target + log(2 pi target) / 2 where target > 1. TensorRT: all parsable.
+    """
+    x, t, num = _n7_pair(input, target)
+    if log_input:
+        loss = op.Sub(num.r(op.Exp(x)), num.r(op.Mul(t, x)))
+    else:
+        loss = op.Sub(x, num.r(op.Mul(t, num.r(op.Log(num.r(op.Add(x, num.c(float(eps)))))))))
+    loss = num.r(loss)
+    if full:
+        tlogt = num.r(op.Mul(t, num.r(op.Log(t))))
+        half_log = num.r(op.Mul(num.c(0.5), num.r(op.Log(num.r(op.Mul(num.c(2 * math.pi), t))))))
+        stirling = num.r(op.Add(num.r(op.Sub(tlogt, t)), half_log))
+        stirling = op.Where(op.Greater(t, num.c(1.0)), stirling, num.c(0.0))
+        stirling = op.Where(op.IsNaN(t), t, stirling)  # target <= 1 is false for nan
+        loss = num.r(op.Add(loss, stirling))
+    return _nn.reduce_loss(loss, reduction, num)
+
+
+@_symbolic("aten::binary_cross_entropy", dynamo=())
+def binary_cross_entropy(self: Tensor, target: Tensor, weight: _N7Optional[Tensor] = None,
+                         reduction: int = 1) -> Tensor:
+    """binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor
+
+    (target - 1) max(log1p(-self), -100) - target max(log(self), -100), times ``weight``, as
+    eager's kernel (the logs clamped at -100, so 0 and 1 give finite losses). Eager rejects
+    inputs outside [0, 1]; the graph does not check. TensorRT: all parsable.
+    """
+    if op.dtype(self) not in _order.FLOATS:
+        raise OpfillError("binary_cross_entropy: eager has no integer kernel; pass float inputs")
+    x, t, num = _n7_pair(self, target)
+    floor = num.c(-100.0)
+
+    def clamped(v: Tensor) -> Tensor:
+        v = num.r(v)
+        return op.Where(op.Less(v, floor), floor, v)
+
+    log1m = clamped(_math.log1p(op.Neg(x), num.dt))
+    logx = clamped(op.Log(x))
+    loss = op.Sub(num.r(op.Mul(num.r(op.Sub(t, num.c(1.0))), log1m)), num.r(op.Mul(t, logx)))
+    loss = num.r(loss)
+    if weight is not None:
+        loss = num.r(op.Mul(loss, num.input(weight)))
+    return _nn.reduce_loss(loss, reduction, num)
+
+
+@_symbolic("aten::cosine_embedding_loss", dynamo=())
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          reduction: int = 1) -> Tensor:
+    """cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor
+
+    cos = sum(a b) / sqrt((sum(a a) + 1e-12) (sum(b b) + 1e-12)) along the last dim, then
+    Where(target == 1, 1 - cos, 0) + Where(target == -1, clamp_min(cos - margin, 0), 0), eager's
+    formula step by step. TensorRT: all parsable.
+    """
+    a, b, num = _n7_pair(input1, input2)
+    t = num.input(target)
+    axis = op.rank(target)  # eager reduces dim target.dim(): 1 for batches, 0 for one pair
+
+    def ssum(u: Tensor, v: Tensor) -> Tensor:
+        return num.r(_order.reduce("Sum", num.r(op.Mul(u, v)), [axis], False))
+
+    eps = num.c(float(torch.tensor(1e-12, dtype=torch.float32)))  # eager's EPSILON is a C++ float
+    mag = num.r(op.Mul(num.r(op.Add(ssum(a, a), eps)), num.r(op.Add(ssum(b, b), eps))))
+    cos = num.r(op.Div(ssum(a, b), num.r(op.Sqrt(mag))))
+    zero = num.c(0.0)
+    pos = op.Where(_math.equal(t, num.c(1.0)), num.r(op.Sub(num.c(1.0), cos)), zero)
+    neg_term = _nn.clamp_min0(num.r(op.Sub(cos, num.c(float(margin)))), num)
+    neg = op.Where(_math.equal(t, num.c(-1.0)), neg_term, zero)
+    return _nn.reduce_loss(num.r(op.Add(pos, neg)), reduction, num)
+
+
+def _n7_pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float, axis: int, num: _nn.Num) -> Tensor:
+    d = num.r(op.Add(num.r(op.Sub(x1, x2)), num.c(float(eps))))
+    return num.r(_nn.norm(d, float(p), axis, num))
+
+
+@_symbolic("aten::triplet_margin_loss", dynamo=())
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2.0,
+                        eps: float = 1e-06, swap: bool = False, reduction: int = 1) -> Tensor:
+    """triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1., float p=2., float eps=9.9999999999999995e-07, bool swap=False, int reduction=1) -> Tensor
+
+    clamp_min(margin + d(a, p) - d(a, n), 0) with d = ||x1 - x2 + eps||_p along the last dim
+    (eager's pairwise_distance), d(a, n) = minimum(d(a, n), d(p, n)) with ``swap``. Norms:
+    ReduceSum/ReduceMax/ReduceMin, Pow for p not in {0, 1, 2, inf}. TensorRT: all parsable.
+    """
+    a, pos_in, num = _n7_pair(anchor, positive)
+    neg_in = num.input(negative)
+    axis = max(op.rank(anchor), op.rank(positive), op.rank(negative)) - 1
+    d_pos = _n7_pairwise_distance(a, pos_in, p, eps, axis, num)
+    d_neg = _n7_pairwise_distance(a, neg_in, p, eps, axis, num)
+    if swap:
+        d_neg = _nn.minimum(d_neg, _n7_pairwise_distance(pos_in, neg_in, p, eps, axis, num))
+    z = num.r(op.Sub(num.r(op.Add(num.c(float(margin)), d_pos)), d_neg))
+    return _nn.reduce_loss(_nn.clamp_min0(z, num), reduction, num)
+
+
+def _n7_rows(x: Tensor) -> tuple[Tensor, Tensor]:
+    """``x`` (1-D or 2-D) as rows [N, C] (eager's atleast_2d), and the per-sample shape ([N]
+    or []): without the input's rank, which the exporters do not always know."""
+    shape = op.Shape(x)
+    n_class = _order.slice_axis(shape, 0, -1, 2**62)
+    rows = op.Reshape(x, op.Concat(_order.ints([-1]), n_class, axis=0))
+    return rows, _order.slice_axis(shape, 0, 0, -1)
+
+
+def _n7_margin_reduce(per_class: Tensor, batch_shape: Tensor, reduction: int, num: _nn.Num) -> Tensor:
+    """Per-sample sums over the classes of [N, C] ``per_class`` divided by C, then the reduction."""
+    n_class = op.cast(_order.size(per_class, 1), num.dt)
+    per_sample = op.Div(_order.reduce("Sum", per_class, [1], False), n_class)
+    if reduction == _nn.NONE:
+        per_sample = op.Reshape(per_sample, batch_shape)
+    return _nn.reduce_loss(num.r(per_sample), reduction, num)
+
+
+def _n7_pick(x: Tensor, mask: Tensor, axis: int, num: _nn.Num, keepdims: bool = False) -> Tensor:
+    """The element of ``x`` where the one-hot ``mask`` is set along ``axis`` (GatherElements
+    needs opset 11; Where keeps the nan of other elements out)."""
+    return _order.reduce("Sum", op.Where(mask, x, num.c(0.0)), [axis], keepdims)
+
+
+@_symbolic("aten::multi_margin_loss", dynamo=())
+def multi_margin_loss(self: Tensor, target: Tensor, p: float = 1, margin: float = 1,
+                      weight: _N7Optional[Tensor] = None, reduction: int = 1) -> Tensor:
+    """multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=1) -> Tensor
+
+    Per sample, over classes d != target: z = margin - x[target] + x[d], z (p=1) or z^2 (p=2)
+    where z > 0 (so nan adds nothing, as eager's kernel), times weight[target], summed and
+    divided by the class count. Equal/Where/ReduceSum pick x[target]; Gather; the class
+    index from NonZero below opset 11. TensorRT: all parsable (NonZero only below opset 11).
+    """
+    if p not in (1, 2):
+        raise OpfillError(f"multi_margin_loss: p={p}; eager supports only p = 1 and p = 2")
+    num = _nn.Num(op.dtype(self))
+    x, batch_shape = _n7_rows(num.input(self))
+    tgt = op.Reshape(target, _order.ints([-1, 1]))
+    classes = _order.unsqueeze(_nn.arange(_order.size(x, 1)), [0])
+    is_target = op.Equal(classes, tgt)
+    u = _n7_pick(x, is_target, 1, num, keepdims=True)
+    z = num.r(op.Add(num.r(op.Sub(num.c(float(margin)), u)), x))
+    h = z if p == 1 else num.r(op.Mul(z, z))
+    if weight is not None:
+        h = num.r(op.Mul(h, op.Gather(num.input(weight), tgt, axis=0)))
+    keep = op.And(op.Greater(z, num.c(0.0)), op.Not(is_target))
+    return _n7_margin_reduce(op.Where(keep, h, num.c(0.0)), batch_shape, reduction, num)
+
+
+@_symbolic("aten::multilabel_margin_loss", dynamo=())
+def multilabel_margin_loss(self: Tensor, target: Tensor, reduction: int = 1) -> Tensor:
+    """multilabel_margin_loss(Tensor self, Tensor target, int reduction=1) -> Tensor
+
+    Per sample, the targets are target's entries before the first -1 (repeats count again,
+    as eager's loop); for each target j and each non-target class i, 1 - x[j] + x[i] where
+    it is > 0, summed and divided by the class count. O(C^2) per sample: a [N, C, C] pair
+    tensor. ArgMax for the first -1, Equal/Where/ReduceSum pick x[target]; class indices from
+    NonZero below opset 11. TensorRT: all parsable (NonZero only below opset 11).
+    """
+    num = _nn.Num(op.dtype(self))
+    x, batch_shape = _n7_rows(num.input(self))
+    t = op.Reshape(target, op.Shape(x))  # target has self's shape
+    n_class = _order.size(x, 1)
+    classes = _nn.arange(n_class)
+    stop = op.Equal(t, op.const(-1, torch.int64))
+    # The first -1 of each row (the class count where there is none): ArgMax finds the first max.
+    has_stop = op.Greater(_order.count(stop, [1], True), op.const(0, torch.int64))
+    first = op.ArgMax(op.cast(stop, torch.int32), axis=1, keepdims=1)
+    first = op.Where(has_stop, first, op.Reshape(n_class, _order.ints([1, 1])))
+    valid = op.Less(_order.unsqueeze(classes, [0]), first)  # [N, K]: the k-th entry is a target
+    safe_t = op.Where(valid, t, op.const(0, torch.int64))
+    pairs = op.Equal(_order.unsqueeze(safe_t, [2]), classes)  # [N, K, C]: t[n, k] == i
+    xt = _n7_pick(_order.unsqueeze(x, [1]), pairs, 2, num)  # [N, K]: x[n, t[n, k]]
+    # is_target[n, i]: some valid k has t[n, k] == i.
+    hit = op.And(_order.unsqueeze(valid, [2]), pairs)
+    is_target = op.Greater(_order.count(hit, [1], False), op.const(0, torch.int64))  # [N, C]
+    z = num.r(op.Add(num.r(op.Sub(num.c(1.0), _order.unsqueeze(xt, [2]))), _order.unsqueeze(x, [1])))
+    keep = op.And(op.And(_order.unsqueeze(valid, [2]), _order.unsqueeze(op.Not(is_target), [1])),
+                  op.Greater(z, num.c(0.0)))
+    per_class = _order.reduce("Sum", op.Where(keep, z, num.c(0.0)), [1], False)  # [N, C]
+    return _n7_margin_reduce(per_class, batch_shape, reduction, num)
+@_symbolic("aten::channel_shuffle", dynamo=())  # the dynamo exporter decomposes it (Reshape, Transpose)
+def channel_shuffle(self: Tensor, groups: int) -> Tensor:
+    """channel_shuffle(Tensor self, SymInt groups) -> Tensor
+
+    [N, C, *] -> [N, g, C/g, prod(*)] (Reshape), swap the two channel axes (Transpose), back
+    to the input's shape; sizes taken from Shape at run time (empty tensors too). TensorRT: parsable.
+    """
+    return _n7_shuffle(self, groups)
+
+
+@_symbolic("aten::native_channel_shuffle", dynamo=())
+def native_channel_shuffle(self: Tensor, groups: int) -> Tensor:
+    """native_channel_shuffle(Tensor self, SymInt groups) -> Tensor
+
+    As channel_shuffle. TensorRT: parsable.
+    """
+    return _n7_shuffle(self, groups)
+
+
+def _n7_shuffle(self: Tensor, groups: int) -> Tensor:
+    if groups <= 0:
+        raise OpfillError(f"channel_shuffle: groups={groups}; eager needs a positive number of groups")
+    shape = op.Shape(self)
+    g = _order.ints([groups])
+    per_group = op.Div(_order.slice_axis(shape, 0, 1, 2), g)
+    spatial = op.ReduceProd(_order.slice_axis(shape, 0, 2, 2**62), keepdims=1)
+    y = op.Reshape(self, op.Concat(_order.slice_axis(shape, 0, 0, 1), g, per_group, spatial, axis=0))
+    return op.Reshape(op.Transpose(y, perm=[0, 2, 1, 3]), shape)
+
+
+@_symbolic("aten::rms_norm", dynamo=())  # the dynamo exporter decomposes it
+def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: _N7Optional[Tensor] = None,
+             eps: _N7Optional[float] = None) -> Tensor:
+    """rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor
+
+    x / sqrt(mean(x^2) + eps) over the last len(normalized_shape) dims in float32 for float16
+    (eager's opmath), eps defaulting to that dtype's machine epsilon, then times ``weight``
+    in the input dtype. ReduceMean, Sqrt, Div, Mul. TensorRT: parsable.
+    """
+    dt = op.dtype(input)
+    num = _nn.Num(dt)
+    x = num.input(input)
+    rank = op.rank(input)
+    axes = list(range(rank - len(normalized_shape), rank))
+    if eps is None:
+        eps = float(torch.finfo(num.dt).eps)
+    ms = _order.reduce("Mean", op.Mul(x, x), axes, True)
+    inv = op.Div(num.c(1.0), op.Sqrt(op.Add(ms, num.c(float(eps)))))
+    out = num.result(op.Mul(x, inv))
+    return out if weight is None else op.Mul(out, weight)
+
+
+@_symbolic("aten::threshold", dynamo=())
+def threshold(self: Tensor, threshold: float, value: float) -> Tensor:
+    """threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor
+
+    Where(x <= threshold, value, x) with nan kept (nan <= t is false), threshold and value in
+    the input dtype (truncated for integers, as eager). torch's own TorchScript symbolic only
+    takes threshold 0; it is used instead of this one unless overridden.
+    Greater, IsNaN, Where. TensorRT: parsable.
+    """
+    dt = op.dtype(self)
+    if dt in _order.FLOATS:
+        t, v = op.const(float(threshold), dt), op.const(float(value), dt)
+        return op.Where(op.Greater(self, t), self, op.Where(op.IsNaN(self), self, v))
+    if dt == torch.bool:
+        raise OpfillError("threshold: eager has no bool kernel")
+    t, v = op.const(int(threshold), dt), op.const(int(value), dt)
+    return op.Where(op.Greater(self, t), self, v)
+
+
+@_symbolic("aten::_safe_softmax", dynamo=())
+def _safe_softmax(self: Tensor, dim: int, dtype: _N7Optional[int] = None) -> Tensor:
+    """_safe_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor
+
+    exp(x - max) / sum along ``dim`` (ReduceMax, Exp, ReduceSum, Div; float16 in float32),
+    0 where the whole slice is -inf (where softmax would give nan). TensorRT: parsable.
+    """
+    out_dt = _order.to_dtype(dtype) or op.dtype(self)
+    x = self if op.dtype(self) == out_dt else op.cast(self, out_dt)
+    num = _nn.Num(out_dt)
+    x = num.input(x)
+    rank = op.rank(self)
+    if rank == 0:
+        x = _order.unsqueeze(x, [0])
+    d = _order.wrap_dim(dim, max(rank, 1))
+    e = op.Exp(op.Sub(x, _order.reduce("Max", x, [d], True)))
+    out = op.Div(e, _order.reduce("Sum", e, [d], True))
+    masked = op.Not(op.Or(op.Less(num.c(float("-inf")), x), op.IsNaN(x)))  # x == -inf
+    all_masked = op.Equal(_order.count(masked, [d], True), _order.size(masked, d) if rank else _order.ints([1]))
+    out = op.Where(all_masked, num.c(0.0), out)
+    if rank == 0:
+        out = _order.squeeze(out, [0])
+    return num.result(out)
+def _n7_scale_factor(value: float) -> float:
+    """The scale factor eager got: TorchScript hands float lists over rounded to float32
+    (1.7 arrives as 1.7000000476837158), and eager's sizes and indices use the double. The
+    shortest decimal that rounds to that float32 is taken as the user's value; a value that
+    is not a float32 (the dynamo exporter's exact doubles) is kept."""
+    f32 = torch.tensor(value, dtype=torch.float32)
+    if float(f32) != value:
+        return float(value)
+    return float(str(f32.numpy()))  # NumPy prints a float32's shortest round-trip decimal
+
+
+def _n7_nearest_exact(x: Tensor, output_size: _N7Optional[Sequence[int]],
+                      scale_factors: _N7Optional[Sequence[float]], spatial: int) -> Tensor:
+    """Gather along each spatial axis at min(floor((i + 0.5) * scale), in - 1), eager's
+    nearest-exact index, the product in float64 rounded to float32 as eager's floorf does."""
+    if scale_factors is not None:
+        scale_factors = [_n7_scale_factor(s) for s in scale_factors]
+    rank = op.rank(x)
+    if rank != spatial + 2:
+        raise OpfillError(f"_upsample_nearest_exact{spatial}d: expected a {spatial + 2}-D input, got {rank}-D")
+    if output_size is None and scale_factors is None:
+        raise OpfillError(f"_upsample_nearest_exact{spatial}d: needs output_size or scale_factors")
+    f32, f64 = torch.float32, torch.float64
+    shape = op.Shape(x)
+    for k in range(spatial):
+        axis = 2 + k
+        in_size = _order.slice_axis(shape, 0, axis, axis + 1)  # [1]
+        in_f = op.cast(in_size, f64)
+        if output_size is not None:
+            out_size = _order.ints([int(output_size[k])])
+        else:  # eager: int64(in * scale), truncated
+            out_size = op.cast(op.Floor(op.Mul(in_f, op.const([float(scale_factors[k])], f64))), torch.int64)
+        if scale_factors is not None and scale_factors[k] > 0:
+            scale = op.const([float(torch.tensor(1.0 / scale_factors[k], dtype=f32))], f64)
+        else:  # (float) in / out
+            scale = op.cast(op.cast(op.Div(in_f, op.cast(out_size, f64)), f32), f64)
+        dst = op.cast(_nn.arange(op.Reshape(out_size, _order.ints([]))), f64)
+        src = op.Floor(op.cast(op.cast(op.Mul(op.Add(dst, op.const(0.5, f64)), scale), f32), f64))
+        src = op.cast(src, torch.int64)
+        last = op.Sub(in_size, _order.ints([1]))
+        src = op.Where(op.Less(last, src), op.Expand(last, op.Shape(src)), src)  # int Min needs opset 12
+        x = op.Gather(x, src, axis=axis)
+    return x
+
+
+@_symbolic("aten::_upsample_nearest_exact1d.vec", dynamo=())  # the dynamo exporter has these
+def _upsample_nearest_exact1d(input: Tensor, output_size: _N7Optional[Sequence[int]],
+                              scale_factors: _N7Optional[Sequence[float]]) -> Tensor:
+    """_upsample_nearest_exact1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor
+
+    Gather at eager's nearest-exact source indices (Floor, Where; class indices from NonZero
+    below opset 11), per spatial axis; any input size. TensorRT: parsable (NonZero below 11).
+    """
+    return _n7_nearest_exact(input, output_size, scale_factors, 1)
+
+
+@_symbolic("aten::_upsample_nearest_exact2d.vec", dynamo=())
+def _upsample_nearest_exact2d(input: Tensor, output_size: _N7Optional[Sequence[int]],
+                              scale_factors: _N7Optional[Sequence[float]]) -> Tensor:
+    """_upsample_nearest_exact2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor
+
+    As _upsample_nearest_exact1d.vec, over H and W. TensorRT: parsable (NonZero below 11).
+    """
+    return _n7_nearest_exact(input, output_size, scale_factors, 2)
+
+
+@_symbolic("aten::_upsample_nearest_exact3d.vec", dynamo=())
+def _upsample_nearest_exact3d(input: Tensor, output_size: _N7Optional[Sequence[int]],
+                              scale_factors: _N7Optional[Sequence[float]]) -> Tensor:
+    """_upsample_nearest_exact3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor
+
+    As _upsample_nearest_exact1d.vec, over D, H and W. TensorRT: parsable (NonZero below 11).
+    """
+    return _n7_nearest_exact(input, output_size, scale_factors, 3)
+
+
+@_symbolic("aten::affine_grid_generator", dynamo=())
+def affine_grid_generator(theta: Tensor, size: Sequence[int], align_corners: bool) -> Tensor:
+    """affine_grid_generator(Tensor theta, SymInt[] size, bool align_corners) -> Tensor
+
+    The base grid (x, y[, z], 1) over ``size``'s spatial dims is a constant of that size, built
+    with eager's own linspace; MatMul with theta^T (Transpose, any batch), Reshape to
+    [N, H, W, 2] / [N, D, H, W, 3]. Float16 multiplies in float32. ONNX has AffineGrid from
+    opset 20 (torch's own symbolic there). TensorRT: parsable.
+    """
+    if len(size) not in (4, 5):
+        raise OpfillError(f"affine_grid_generator: size {list(size)}; expected 4 (2-D) or 5 (3-D) entries")
+    dt = op.dtype(theta)
+    num = _nn.Num(dt)
+    spatial = [int(s) for s in size[2:]]
+
+    def steps(n: int) -> torch.Tensor:  # eager's linspace_from_neg_one
+        if n <= 1:
+            return torch.zeros(1, dtype=dt)
+        r = torch.linspace(-1, 1, n, dtype=dt)
+        return r if align_corners else r * (n - 1) / n
+
+    grids = torch.meshgrid(*[steps(n) for n in spatial], indexing="ij")
+    base = torch.stack([*reversed(grids), torch.ones_like(grids[0])], -1).reshape(1, -1, len(spatial) + 1)
+    grid = op.MatMul(op.const(base.to(num.dt).tolist(), num.dt), op.Transpose(num.input(theta), perm=[0, 2, 1]))
+    out_shape = op.Concat(_order.slice_axis(op.Shape(theta), 0, 0, 1), _order.ints([*spatial, len(spatial)]), axis=0)
+    return num.result(op.Reshape(grid, out_shape))
+def _n7_channel(v: Tensor, rank: int, num: _nn.Num) -> Tensor:
+    """A per-channel [C] tensor shaped [C, 1, ...] to broadcast against [N, C, *] (compute dtype)."""
+    return _order.unsqueeze(num.input(v), list(range(1, rank - 1)))
+
+
+def _n7_batch_norm(input: Tensor, weight: _N7Optional[Tensor], bias: _N7Optional[Tensor],
+                   running_mean: _N7Optional[Tensor], running_var: _N7Optional[Tensor], training: bool,
+                   eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """Eager's CPU batch norm: out = x * alpha + beta with alpha = invstd * w, beta = b - mean
+    * alpha, invstd = 1 / sqrt(var + eps); batch statistics (biased variance, over every dim
+    but 1) in training, where they are also returned, else the running ones and empty saves.
+    The running statistics are not updated (a graph has no in-place state)."""
+    rank = op.rank(input)
+    if rank < 2:
+        raise OpfillError("native_batch_norm: expected an input of at least 2 dims [N, C, *]")
+    num = _nn.Num(op.dtype(input))
+    ref = next((t for t in (running_mean, weight) if t is not None), input)
+    stats = _nn.Num(op.dtype(ref))  # float16 input with float32 parameters saves float32, as eager
+    x = num.input(input)
+    axes = [0, *range(2, rank)]
+    if training or running_mean is None or running_var is None:
+        if not training:
+            raise OpfillError("native_batch_norm: evaluation mode needs running_mean and running_var")
+        # Statistics in float64 for float32 (float32 for float16): eager's cascaded sums are
+        # far closer to exact than onnxruntime's one pass in the input dtype.
+        acc = torch.float64 if num.dt == torch.float32 else num.dt
+        xa = op.cast(x, acc) if acc != num.dt else x
+        mean = _order.reduce("Mean", xa, axes, True)
+        centered = op.Sub(xa, mean)
+        var = _order.reduce("Mean", op.Mul(centered, centered), axes, True)
+        if acc != num.dt:
+            mean, var = op.cast(mean, num.dt), op.cast(var, num.dt)
+    else:
+        mean, var = _n7_channel(running_mean, rank, num), _n7_channel(running_var, rank, num)
+    invstd = op.Div(num.c(1.0), op.Sqrt(op.Add(var, num.c(float(eps)))))
+    alpha = invstd if weight is None else op.Mul(invstd, _n7_channel(weight, rank, num))
+    beta = op.Neg(op.Mul(mean, alpha))
+    if bias is not None:
+        beta = op.Add(_n7_channel(bias, rank, num), beta)
+    out = num.result(op.Add(op.Mul(x, alpha), beta))
+    if training:
+        flat = _order.ints([-1])
+        return out, stats.result(op.Reshape(mean, flat)), stats.result(op.Reshape(invstd, flat))
+    empty = op.cast(op.ConstantOfShape(_order.ints([0])), stats.out)
+    return out, empty, empty
+
+
+@_symbolic("aten::native_batch_norm", dynamo=())  # the dynamo exporter has it
+def native_batch_norm(input: Tensor, weight: _N7Optional[Tensor], bias: _N7Optional[Tensor],
+                      running_mean: _N7Optional[Tensor], running_var: _N7Optional[Tensor], training: bool,
+                      momentum: float, eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)
+
+    ReduceMean, Sqrt, Div, Mul, Add (see _n7_batch_norm); the running statistics are not
+    updated. TensorRT: parsable.
+    """
+    return _n7_batch_norm(input, weight, bias, running_mean, running_var, training, eps)
+
+
+@_symbolic("aten::_native_batch_norm_legit", dynamo=())
+def _native_batch_norm_legit(input: Tensor, weight: _N7Optional[Tensor], bias: _N7Optional[Tensor],
+                             running_mean: Tensor, running_var: Tensor, training: bool, momentum: float,
+                             eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """_native_batch_norm_legit(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!) running_mean, Tensor(b!) running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)
+
+    As native_batch_norm. TensorRT: parsable.
+    """
+    return _n7_batch_norm(input, weight, bias, running_mean, running_var, training, eps)
+
+
+@_symbolic("aten::_native_batch_norm_legit.no_stats", dynamo=())
+def _native_batch_norm_legit_no_stats(input: Tensor, weight: _N7Optional[Tensor], bias: _N7Optional[Tensor],
+                                      training: bool, momentum: float, eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """_native_batch_norm_legit.no_stats(Tensor input, Tensor? weight, Tensor? bias, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)
+
+    As native_batch_norm with batch statistics. TensorRT: parsable.
+    """
+    return _n7_batch_norm(input, weight, bias, None, None, True, eps)
+
+
+@_symbolic("aten::_batch_norm_with_update", dynamo=())
+def _batch_norm_with_update(input: Tensor, weight: _N7Optional[Tensor], bias: _N7Optional[Tensor],
+                            running_mean: Tensor, running_var: Tensor, momentum: float,
+                            eps: float) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """_batch_norm_with_update(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!) running_mean, Tensor(b!) running_var, float momentum, float eps) -> (Tensor, Tensor, Tensor, Tensor)
+
+    Training-mode native_batch_norm and an empty uint8 reserve (as eager's CPU kernel); the
+    running statistics are not updated. TensorRT: parsable.
+    """
+    out, mean, invstd = _n7_batch_norm(input, weight, bias, running_mean, running_var, True, eps)
+    return out, mean, invstd, op.cast(op.ConstantOfShape(_order.ints([0])), torch.uint8)
+
+
+@_symbolic("aten::native_group_norm", dynamo=())
+def native_group_norm(input: Tensor, weight: _N7Optional[Tensor], bias: _N7Optional[Tensor], N: int, C: int,
+                      HxW: int, group: int, eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)
+
+    Statistics per (sample, group) over [N, group, -1] (Reshape; sizes from Shape at run time,
+    N/C/HxW only checked by eager), biased variance, rstd = 1 / sqrt(var + eps), then
+    x * (rstd * w) + (b - mean * rstd * w) per channel. Returns mean and rstd [N, group].
+    TensorRT: parsable.
+    """
+    rank = op.rank(input)
+    num = _nn.Num(op.dtype(input))
+    x = num.input(input)
+    shape = op.Shape(x)
+    grouped = op.Reshape(x, op.Concat(_order.slice_axis(shape, 0, 0, 1), _order.ints([group, -1]), axis=0))
+    mean = _order.reduce("Mean", grouped, [2], True)
+    centered = op.Sub(grouped, mean)
+    var = _order.reduce("Mean", op.Mul(centered, centered), [2], True)
+    rstd = op.Div(num.c(1.0), op.Sqrt(op.Add(var, num.c(float(eps)))))
+    y = op.Reshape(op.Mul(centered, rstd), shape)
+    if weight is not None:
+        y = op.Mul(y, _n7_channel(weight, rank, num))
+    if bias is not None:
+        y = op.Add(y, _n7_channel(bias, rank, num))
+    stats_shape = op.Concat(_order.slice_axis(shape, 0, 0, 1), _order.ints([group]), axis=0)
+    return num.result(y), num.result(op.Reshape(mean, stats_shape)), num.result(op.Reshape(rstd, stats_shape))
+def _n7_windows(length: Tensor, out: int) -> tuple[Tensor, Tensor, Tensor]:
+    """Eager's adaptive windows over an axis of ``length`` (rank-0 int64) for ``out`` outputs:
+    the mask [out, length] of j in [floor(i L / O), ceil((i + 1) L / O)), the window sizes
+    [out, 1] and the input coordinates j [1, length]."""
+    o = _order.ints([out])
+    i = _order.unsqueeze(_nn.arange(op.Reshape(o, _order.ints([]))), [1])
+    j = _order.unsqueeze(_nn.arange(length), [0])
+    n = op.Reshape(length, _order.ints([1, 1]))
+    start = op.Div(op.Mul(i, n), o)
+    end = op.Div(op.Sub(op.Add(op.Mul(op.Add(i, _order.ints([1])), n), o), _order.ints([1])), o)
+    mask = op.And(op.Not(op.Less(j, start)), op.Less(j, end))
+    return mask, op.Sub(end, start), j
+
+
+def _n7_spread(t: Tensor, axis: int, rank: int) -> Tensor:
+    """A [out, length] tensor laid out against x unsqueezed at ``axis`` (out at axis, length at
+    axis + 1, size 1 elsewhere)."""
+    return _order.unsqueeze(t, list(range(0, axis)) + list(range(axis + 2, rank + 1)))
+
+
+def _n7_adaptive_check(name: str, self: Tensor, output_size: Sequence[int], k: int) -> int:
+    rank = op.rank(self)
+    if len(output_size) != k or rank not in (k + 1, k + 2) or any(s is None or s <= 0 for s in output_size):
+        raise OpfillError(f"{name}: expected a {k + 1}-D or {k + 2}-D input and {k} positive output sizes, "
+                          f"got {rank}-D and {list(output_size)}")
+    return rank
+
+
+def _n7_adaptive_avg(self: Tensor, output_size: Sequence[int], k: int, name: str) -> Tensor:
+    """Window sums over the last ``k`` axes one axis at a time (Where keeps inf/nan outside a
+    window out), then divided by each window size in turn, as eager's sum / kd / kh / kw, in
+    eager's accumulation dtype."""
+    rank = _n7_adaptive_check(name, self, output_size, k)
+    num = _nn.Num(op.dtype(self))
+    # Eager's CPU kernel sums in acc_type: double for float32, float for float16.
+    acc = _nn.Num(torch.float64 if num.dt == torch.float32 else num.dt)
+    x = acc.input(self)
+    zero = acc.c(0.0)
+    sizes = []
+    for a in range(k):
+        axis = rank - k + a
+        mask, count, _ = _n7_windows(_order.size(x, axis), int(output_size[a]))
+        xe = _order.unsqueeze(x, [axis])
+        x = _order.reduce("Sum", op.Where(_n7_spread(mask, axis, rank), xe, zero), [axis + 1], False)
+        sizes.append((axis, count))
+    for axis, count in sizes:
+        x = op.Div(x, _order.unsqueeze(op.cast(_order.squeeze(count, [1]), acc.dt), list(range(1, rank - axis))))
+    return op.cast(x, num.out) if acc.dt != num.out else x
+
+
+def _n7_adaptive_max(self: Tensor, output_size: Sequence[int], k: int, name: str) -> tuple[Tensor, Tensor]:
+    """Per axis (last first): the window maximum and the input coordinate of its first
+    occurrence, or nan and the last nan's coordinate where the window holds nan (eager's
+    ``val > max || isnan(val)`` update); the coordinates of the inner axes follow the chosen
+    position. Indices are flat over the spatial plane, as eager."""
+    rank = _n7_adaptive_check(name, self, output_size, k)
+    x = self
+    dt = op.dtype(x)
+    num = _nn.Num(dt)
+    x = num.input(x)
+    i64 = torch.int64
+    big, none = op.const(2**62, i64), op.const(-1, i64)
+    flat = None  # flat index within the already reduced inner axes, laid out like x
+    stride = None
+    for a in reversed(range(k)):
+        axis = rank - k + a
+        length = _order.size(self, axis)
+        mask, _, j = _n7_windows(length, int(output_size[a]))
+        m = _n7_spread(mask, axis, rank)
+        jj = _n7_spread(j, axis, rank)
+        xe = _order.unsqueeze(x, [axis])  # [..., 1, L, ...] against [O, L]
+        nan = op.And(m, op.IsNaN(xe))
+        vmax = _order.reduce("Max", op.Where(m, op.Where(op.IsNaN(xe), num.c(float("-inf")), xe),
+                                             num.c(float("-inf"))), [axis + 1], True)
+        first = _order.reduce("Min", op.Where(op.And(m, _math.equal(xe, vmax)), jj, big), [axis + 1], True)
+        last_nan = _order.reduce("Max", op.Where(nan, jj, none), [axis + 1], True)
+        any_nan = op.Not(op.Less(last_nan, op.const(0, i64)))
+        pos = op.Where(any_nan, last_nan, first)  # [..., O, 1, ...]
+        pick = op.Equal(jj, pos)  # one-hot over L
+        x = _order.squeeze(op.Where(any_nan, num.c(float("nan")), vmax), [axis + 1])
+        pos = _order.squeeze(pos, [axis + 1])
+        if flat is None:
+            flat, stride = pos, length
+        else:
+            inner = _order.reduce("Sum", op.Where(pick, _order.unsqueeze(flat, [axis]), op.const(0, i64)),
+                                  [axis + 1], False)
+            flat = op.Add(op.Mul(pos, stride), inner)
+            stride = op.Mul(stride, length)
+    return num.result(x), flat
+
+
+@_symbolic("aten::adaptive_avg_pool1d", dynamo=())
+def adaptive_avg_pool1d(self: Tensor, output_size: Sequence[int]) -> Tensor:
+    """adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor
+
+    Eager's windows [floor(i L / O), ceil((i + 1) L / O)) for any L (sizes from Shape at run
+    time): masks from arange (NonZero below opset 11), Where, ReduceSum, Div. O(O L) memory
+    per axis. Sums in eager's acc type (float64 for float32), but not in its order: sums of
+    values near overflow may overflow or cancel differently. torch's own TorchScript symbolic
+    (only for O dividing L, with static sizes) is used instead unless overridden.
+    TensorRT: parsable (NonZero only below opset 11).
+    """
+    return _n7_adaptive_avg(self, output_size, 1, "adaptive_avg_pool1d")
+
+
+@_symbolic("aten::adaptive_avg_pool2d", dynamo=())
+def adaptive_avg_pool2d(self: Tensor, output_size: Sequence[int]) -> Tensor:
+    """adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor
+
+    As adaptive_avg_pool1d over H and W. TensorRT: parsable (NonZero only below opset 11).
+    """
+    return _n7_adaptive_avg(self, output_size, 2, "adaptive_avg_pool2d")
+
+
+@_symbolic("aten::adaptive_avg_pool3d", dynamo=("aten::_adaptive_avg_pool3d",))
+def adaptive_avg_pool3d(self: Tensor, output_size: Sequence[int]) -> Tensor:
+    """adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor
+
+    As adaptive_avg_pool1d over D, H and W; also the dynamo exporter's _adaptive_avg_pool3d,
+    which torchlib lacks. TensorRT: parsable (NonZero only below opset 11).
+    """
+    return _n7_adaptive_avg(self, output_size, 3, "adaptive_avg_pool3d")
+
+
+@_symbolic("aten::adaptive_max_pool1d", dynamo=())
+def adaptive_max_pool1d(self: Tensor, output_size: Sequence[int]) -> tuple[Tensor, Tensor]:
+    """adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor)
+
+    Eager's windows (see adaptive_avg_pool1d); the maximum and the index of its first
+    occurrence, nan and the last nan's index where a window holds nan. Where, ReduceMax,
+    ReduceMin, Equal. The dynamo exporter reaches adaptive_max_pool2d. TensorRT: parsable
+    (NonZero only below opset 11).
+    """
+    return _n7_adaptive_max(self, output_size, 1, "adaptive_max_pool1d")
+
+
+@_symbolic("aten::adaptive_max_pool2d", dynamo=("aten::adaptive_max_pool2d",))
+def adaptive_max_pool2d(self: Tensor, output_size: Sequence[int]) -> tuple[Tensor, Tensor]:
+    """adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)
+
+    As adaptive_max_pool1d over H then W; indices flat over H x W (h W + w). TensorRT:
+    parsable (NonZero only below opset 11).
+    """
+    return _n7_adaptive_max(self, output_size, 2, "adaptive_max_pool2d")
+
+
+@_symbolic("aten::adaptive_max_pool3d", dynamo=("aten::adaptive_max_pool3d",))
+def adaptive_max_pool3d(self: Tensor, output_size: Sequence[int]) -> tuple[Tensor, Tensor]:
+    """adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)
+
+    As adaptive_max_pool1d over D, H and W; indices flat over D x H x W. TensorRT: parsable
+    (NonZero only below opset 11).
+    """
+    return _n7_adaptive_max(self, output_size, 3, "adaptive_max_pool3d")
 # --- end group N7 ---
