@@ -101,6 +101,7 @@ class Sample:
     args: tuple[torch.Tensor, ...]
     label: str
     fn: Callable[..., Any] | None = None  # OpInfo samples bake their non-tensor arguments in
+    key: Any = None  # samples with equal keys (and ranks) share one export: equal baked-in arguments
 
 
 def edge_values(dtype: torch.dtype) -> list[float]:
@@ -215,7 +216,9 @@ def _opinfo_sample(info: Any, sample: Any, label: str) -> Sample:
             args[slot] = t
         return op(*args, **kwargs)
 
-    return Sample(tuple(positional[i].detach() for i in tensor_slots), label, fn)
+    baked = repr(([None if i in tensor_slots else a for i, a in enumerate(positional)], sorted(kwargs.items())))
+    key = (info.name, info.variant_test_name, baked)
+    return Sample(tuple(positional[i].detach() for i in tensor_slots), label, fn, key)
 
 
 def load_cases(module_names: Sequence[str] | None = None) -> list[OpCase]:

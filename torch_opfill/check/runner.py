@@ -17,7 +17,7 @@ import io
 import logging
 import traceback
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,9 +48,12 @@ class _Model(torch.nn.Module):
         return self.fn(*args)
 
 
-def export(case: _cases.OpCase, args: Sequence[torch.Tensor], exporter: str, opset: int) -> bytes:
-    """ONNX bytes of ``case.fn`` exported at ``opset``; every dim dynamic so any size runs."""
-    model = _Model(case.fn).eval()
+def export(
+    case: _cases.OpCase, args: Sequence[torch.Tensor], exporter: str, opset: int, fn: Callable[..., Any] | None = None
+) -> bytes:
+    """ONNX bytes of ``case.fn`` (or ``fn``: an OpInfo sample's) exported at ``opset``; every
+    dim dynamic so any size runs."""
+    model = _Model(fn or case.fn).eval()
     names = [f"x{i}" for i in range(len(args))]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -141,8 +144,8 @@ def run_onnxruntime(model_bytes: bytes, args: Sequence[torch.Tensor], providers:
     return run_session(onnxruntime_session(model_bytes, providers), args)
 
 
-def eager(case: _cases.OpCase, args: Sequence[torch.Tensor]) -> list[np.ndarray]:
-    out = case.fn(*args)
+def eager(case: _cases.OpCase, args: Sequence[torch.Tensor], fn: Callable[..., Any] | None = None) -> list[np.ndarray]:
+    out = (fn or case.fn)(*args)
     outs = out if isinstance(out, (tuple, list)) else (out,)
     return [o.detach().numpy() for o in outs]
 
@@ -302,6 +305,7 @@ class _Run:
     model: bytes
     expected: list[np.ndarray]
     actual: list[np.ndarray]
+    fn: Callable[..., Any] | None = None  # an OpInfo sample's callable (its arguments baked in)
 
 
 class _InvalidGraph(Exception):
@@ -320,12 +324,15 @@ def check(
     *,
     n: int | None = None,
     seed: int = 0,
+    opinfo: bool = True,
     keep_model: bool = False,
     backends: Mapping[str, str | None] | None = None,
 ) -> Result:
     """Export ``case`` through ``exporter`` at ``opset`` for ``dtype`` inputs and judge it.
 
     ``n``: sweep points per argument (default: the row's own, see :func:`cases.samples`).
+    ``opinfo``: also torch's OpInfo samples of the row (float32/float64; one export per
+    distinct set of non-tensor arguments and ranks).
     ``backends``: the other backends to report, each mapped to None (run it) or the reason it
     is skipped (:func:`availability` gives every one this machine has); default none, the
     onnxruntime verdict alone. The caller decides which ops are installed
@@ -335,23 +342,29 @@ def check(
     result = Result(case.name, case.id, exporter, opset, dtype_name, "pass")
     with np.errstate(over="ignore"):  # the sweep spans the dtype's range; overflow there is intended
         samples = _cases.samples(case, dtype, n=n, seed=seed)
+    if opinfo:
+        samples += _cases.opinfo_samples(case, dtype)
     # One export per input structure (rank of each argument, all dims dynamic): the empty
     # sample runs through the model exported for the sweep.
-    models: dict[tuple[int, ...], bytes] = {}
-    sessions: dict[tuple[int, ...], Any] = {}  # one per export: creating one costs more than running it
+    models: dict[tuple[Any, ...], bytes] = {}
+    sessions: dict[tuple[Any, ...], Any] = {}  # one per export: creating one costs more than running it
     runs: list[_Run] = []
     try:
         for sample in samples:
             try:  # eager first: an input eager rejects is a fault of the row, not of the export
-                expected = eager(case, sample.args)
+                expected = eager(case, sample.args, sample.fn)
             except Exception as err:  # noqa: BLE001 - any eager error means the same
                 raise _EagerRejects(
                     f"eager rejects {dtype_name} inputs ({type(err).__name__}: {_first_line(err)}); "
                     f"drop {dtype_name} from the case row of {case.id}"
                 ) from None
-            structure = tuple(a.dim() for a in sample.args)
+            structure = (sample.key, *(a.dim() for a in sample.args))
+            if exporter == "dynamo" and sample.fn is not None:
+                # torch.export ties dims that meet in an elementwise op and fixes size-1 dims:
+                # a broadcasting OpInfo sample cannot reuse another sample's export.
+                structure += tuple(tuple(a.shape) for a in sample.args)
             if structure not in models:
-                models[structure] = export(case, sample.args, exporter, opset)
+                models[structure] = export(case, sample.args, exporter, opset, sample.fn)
                 _validate(models[structure])
                 sessions[structure] = onnxruntime_session(models[structure])
             model = models[structure]
@@ -363,7 +376,7 @@ def check(
                 result.comparisons.append(
                     (_label(sample.label, k, expected), _compare.compare(e, a, tol.atol, tol.rtol))
                 )
-            runs.append(_Run(sample.label, sample.args, model, expected, actual))
+            runs.append(_Run(sample.label, sample.args, model, expected, actual, sample.fn))
         result.onnx_ops = onnx_ops(next(iter(models.values())))
         if keep_model:
             result.model = next(iter(models.values()))
@@ -496,6 +509,7 @@ def _compare_reference(out: BackendResult, case: _cases.OpCase, runs: Sequence[_
     xp_backend = _reference.numpy_backend() if out.backend == "scipy-ref" else _reference.cupy_backend()
     if isinstance(xp_backend, str):
         return xp_backend
+    runs = [run for run in runs if run.fn is None]  # OpInfo samples bake in what a reference would need
     if any(len(run.expected) != 1 for run in runs):
         return "references cover single-output ops only"
     try:
@@ -539,7 +553,7 @@ def _run_tensorrt(
             feeds = [[a.float().numpy() for a in args] for args in half_args]
             outputs = _trt_runner.run(model, feeds, fp16=True)
             for run, args, actual in zip(group, half_args, outputs):
-                expected = eager(case, args)
+                expected = eager(case, args, run.fn)
                 _compare_outputs(out, case, run.label, expected, [a.astype(np.float16) for a in actual])
         else:
             outputs = _trt_runner.run(model, [[a.numpy() for a in run.args] for run in group])
