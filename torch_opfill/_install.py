@@ -157,7 +157,9 @@ class _Signature:
         return all(
             p.kind in ("tensor", "tensors")
             or (p.optional and _compat.ts_is_none(value))
-            or (_is_ts_constant(value) and (p.kind in ("is", "fs") or _compat.ts_rank(value) in (0, None)))
+            # a list parameter takes a 1-d constant (a 0-d one is a scalar: hsplit(x, 3) is
+            # hsplit.int), any other scalar parameter a 0-d one
+            or (_is_ts_constant(value) and (_compat.ts_rank(value) != 0 if p.kind in ("is", "fs") else _compat.ts_rank(value) in (0, None)))
             for value, p in zip(args, self.params)
         )
 
