@@ -528,6 +528,438 @@ def histc(self: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tens
 
 
 # --- group L6 (issue 6 layout, *_copy family, scatter family) ---
+# Layout ops and the functionalized *_copy / *_scatter ops. Sizes come from the graph (Range,
+# Slice/Gather on Shape), so dynamic dims stay dynamic; list results are ONNX sequences (the
+# TorchScript exporter turns the prim::ListUnpack after them into SequenceAt). dynamo=()
+# where the dynamo exporter already exports the op right. Helpers: opset_patches/_layout.py.
+from collections.abc import Sequence  # noqa: E402
+
+from opset_patches import _layout as _l6  # noqa: E402
+
+
+@_symbolic("aten::diag", dynamo=())
+def diag(self: Tensor, diagonal: int = 0) -> Tensor:
+    """diag(Tensor self, int diagonal=0) -> Tensor
+
+    1-D: the vector on the ``diagonal`` of a square zero matrix (a Gather from the vector
+    padded with one zero); 2-D: that diagonal (Gather, GatherElements). Exact; NaN/inf off
+    the diagonal never leak into it.
+    """
+    rank = op.rank(self)
+    if rank == 1:
+        return _l6.diag_embed(self, diagonal, 0, 1, "diag")
+    if rank == 2:
+        return _l6.diagonal(self, diagonal, 0, 1, "diag")
+    raise OpfillError(f"diag: needs a 1-D or 2-D tensor (got rank {rank})")
+
+
+@_symbolic("aten::diag_embed", dynamo=())
+def diag_embed(self: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor
+
+    The last dim laid on the ``offset`` diagonal of new dims (dim1, dim2) (Pad, Gather,
+    Transpose). Exact.
+    """
+    return _l6.diag_embed(self, offset, dim1, dim2, "diag_embed")
+
+
+@_symbolic("aten::diagflat", dynamo=())
+def diagflat(self: Tensor, offset: int = 0) -> Tensor:
+    """diagflat(Tensor self, int offset=0) -> Tensor
+
+    diag of the flattened input. Exact.
+    """
+    return _l6.diag_embed(_l6.flat(self), offset, 0, 1, "diagflat", rank=1)
+
+
+@_symbolic("aten::linalg_diagonal", dynamo=())
+def linalg_diagonal(A: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """linalg_diagonal(Tensor(a) A, *, int offset=0, int dim1=-2, int dim2=-1) -> Tensor(a)
+
+    Gather of the rows, GatherElements of each row's column. Exact.
+    """
+    return _l6.diagonal(A, offset, dim1, dim2, "linalg_diagonal")
+
+
+@_symbolic("aten::trace")
+def trace(self: Tensor) -> Tensor:
+    """trace(Tensor self) -> Tensor
+
+    ReduceSum of the diagonal (integers and bool summed as int64, like eager). The sum's
+    order differs from eager's loop: float results agree to rounding of the partial sums.
+    """
+    if op.rank(self) != 2:
+        raise OpfillError(f"trace: needs a 2-D tensor (got rank {op.rank(self)})")
+    d = _l6.diagonal(self, 0, 0, 1, "trace")
+    if op.dtype(self) not in _order.FLOATS:
+        d = op.cast(d, torch.int64)
+    return _order.reduce("Sum", d, [0], False)
+
+
+@_symbolic("aten::kron", dynamo=())  # torch.export decomposes kron before the ONNX step
+def kron(self: Tensor, other: Tensor) -> Tensor:
+    """kron(Tensor self, Tensor other) -> Tensor
+
+    Ranks padded with leading 1s, dims interleaved by Unsqueeze so that one Mul gives
+    [a0, b0, a1, b1, ...], then merged pairwise (Flatten for rank <= 2, else _layout.reshape,
+    zero-size safe at every opset). Exact (one product per element, as eager). The dynamo
+    exporter never sees aten::kron: torch.export decomposes it first (dynamo=()).
+    """
+    ra, rb = op.rank(self), op.rank(other)
+    (a, b), _ = _l6.promote([self, other])
+    r = max(ra, rb, 1)
+    a = _order.unsqueeze(a, list(range(r - ra)))
+    b = _order.unsqueeze(b, list(range(r - rb)))
+    a_spread = _order.unsqueeze(a, [2 * i + 1 for i in range(r)])  # [a0, 1, a1, 1, ...]
+    b_spread = _order.unsqueeze(b, [2 * i for i in range(r)])  # [1, b0, 1, b1, ...]
+    prod = op.Mul(a_spread, b_spread)
+    if r == 1:
+        return _order.squeeze(op.Flatten(prod, axis=0), [0])
+    if r == 2:
+        return op.Flatten(prod, axis=2)
+    return _l6.reshape(prod, op.Mul(op.Shape(a), op.Shape(b)), r)
+
+
+@_symbolic("aten::block_diag", dynamo=())
+def block_diag(tensors: Sequence[Tensor]) -> Tensor:
+    """block_diag(Tensor[] tensors) -> Tensor
+
+    Each block (0-D as 1x1, 1-D as one row) cast to the common dtype and Pad-ded with zero
+    columns left and right to the total width (pads computed from the shapes), then
+    Concat-ed along rows. Exact.
+    """
+    if not tensors:
+        raise OpfillError("block_diag: needs at least one tensor")
+    ranks = [op.rank(t) for t in tensors]
+    blocks, _ = _l6.promote(list(tensors))
+    mats = []
+    for t, r in zip(blocks, ranks):
+        if r > 2:
+            raise OpfillError(f"block_diag: inputs must have at most 2 dims (got rank {r})")
+        if r < 2:
+            t = op.Reshape(t, _order.ints([1, 1])) if r == 0 else _order.unsqueeze(t, [0])
+        mats.append(t)
+    widths = [_l6.dims(m, 1, 2) for m in mats]
+    total = widths[0]
+    for w in widths[1:]:
+        total = op.Add(total, w)
+    out, before, zero = [], _order.ints([0]), _order.ints([0])
+    for m, w in zip(mats, widths):
+        after = op.Sub(op.Sub(total, before), w)
+        out.append(op.Pad(m, op.Concat(zero, before, zero, after, axis=0)))
+        before = op.Add(before, w)
+    return out[0] if len(out) == 1 else op.Concat(*out, axis=0)
+
+
+@_symbolic("aten::cartesian_prod", dynamo=())
+def cartesian_prod(tensors: Sequence[Tensor]) -> Tensor:
+    """cartesian_prod(Tensor[] tensors) -> Tensor
+
+    Each 1-D input Expand-ed over the grid of all, Flatten-ed to a row; rows Concat-ed and
+    transposed to [N, k] (a single input is returned as is, like eager). Exact.
+    """
+    vecs, _ = _l6.promote(list(tensors))
+    k = len(vecs)
+    if k == 1:
+        return op.Identity(vecs[0])
+    shape = op.Concat(*[op.Shape(v) for v in vecs], axis=0)
+    rows = []
+    for i, v in enumerate(vecs):
+        grid = op.Expand(_order.along(v, i, k), shape)
+        rows.append(op.Flatten(grid, axis=0))  # [1, N]; Flatten handles N = 0
+    return op.Transpose(op.Concat(*rows, axis=0), perm=[1, 0])
+
+
+@_symbolic("aten::combinations", dynamo=())  # torch.export cannot trace it at all
+def combinations(self: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """combinations(Tensor self, int r=2, bool with_replacement=False) -> Tensor
+
+    The r-dim grid of index tuples masked to i1 < i2 < ... (<= with replacement); NonZero
+    lists the kept tuples in row-major order, which is eager's lexicographic order; the
+    values are gathered. O(n^r) memory. Exact.
+    """
+    if op.rank(self) != 1:
+        raise OpfillError(f"combinations: needs a 1-D tensor (got rank {op.rank(self)})")
+    if r <= 0:
+        raise OpfillError("combinations: r must be positive (eager returns an empty 1-D tensor for r = 0)")
+    idx = _order.arange(_order.size(self, 0))
+    axes = [_order.along(idx, k, r) for k in range(r)]
+    mask = op.Equal(axes[0], axes[0])
+    for lo, hi in zip(axes[:-1], axes[1:]):
+        keep = op.Not(op.Greater(lo, hi)) if with_replacement else op.Less(lo, hi)
+        mask = op.And(mask, keep)
+    tuples = op.Transpose(op.NonZero(mask), perm=[1, 0])  # [M, r]
+    return op.Gather(self, tuples, axis=0)
+
+
+@_symbolic("aten::rot90", dynamo=())
+def rot90(self: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """rot90(Tensor self, int k=1, int[] dims=[0, 1]) -> Tensor
+
+    As eager: k mod 4 quarter turns, each a flip (Slice with step -1) and a Transpose of
+    the two dims. Exact.
+    """
+    rank = op.rank(self)
+    if len(dims) != 2 or rank < 2:
+        raise OpfillError("rot90: needs two dims and a tensor of rank >= 2")
+    d0, d1 = _l6.diag_dims(dims[0], dims[1], rank, "rot90")
+    perm = list(range(rank))
+    perm[d0], perm[d1] = d1, d0
+    turns = k % 4
+    if turns == 0:
+        return op.Identity(self)
+    if turns == 2:
+        return _l6.flip(self, [d0, d1])
+    return op.Transpose(_l6.flip(self, [d1] if turns == 1 else [d0]), perm=perm)
+
+
+@_symbolic("aten::fliplr", dynamo=())
+def fliplr(self: Tensor) -> Tensor:
+    """fliplr(Tensor self) -> Tensor
+
+    Slice of dim 1 with step -1 (rank >= 2). Exact.
+    """
+    if op.rank(self) < 2:
+        raise OpfillError("fliplr: needs a tensor of rank >= 2")
+    return _l6.flip(self, [1])
+
+
+@_symbolic("aten::flipud", dynamo=())
+def flipud(self: Tensor) -> Tensor:
+    """flipud(Tensor self) -> Tensor
+
+    Slice of dim 0 with step -1 (rank >= 1). Exact.
+    """
+    if op.rank(self) < 1:
+        raise OpfillError("flipud: needs a tensor of rank >= 1")
+    return _l6.flip(self, [0])
+
+
+def _split_axis(x: Tensor, name: str, min_rank: int, axis: int) -> int:
+    rank = op.rank(x)
+    if rank < min_rank:
+        raise OpfillError(f"{name}: needs a tensor of rank >= {min_rank} (got {rank})")
+    return axis
+
+
+@_symbolic("aten::hsplit.int", dynamo=())
+def hsplit_int(self: Tensor, sections: int) -> Tensor:
+    """hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]
+
+    ``sections`` equal Slices of dim 1 (dim 0 for 1-D), their size from the dynamic dim;
+    a sequence. Exact.
+    """
+    axis = 1 if op.rank(self) > 1 else _split_axis(self, "hsplit", 1, 0)
+    return _l6.split_sections(self, axis, sections, "hsplit")
+
+
+@_symbolic("aten::hsplit.array", dynamo=())
+def hsplit_array(self: Tensor, indices: Sequence[int]) -> Tensor:
+    """hsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]
+
+    Slices between the indices (Python slicing bounds, as eager's tensor_split). Exact.
+    """
+    axis = 1 if op.rank(self) > 1 else _split_axis(self, "hsplit", 1, 0)
+    return _l6.split_indices(self, axis, indices)
+
+
+@_symbolic("aten::vsplit.int", dynamo=())
+def vsplit_int(self: Tensor, sections: int) -> Tensor:
+    """vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]
+
+    ``sections`` equal Slices of dim 0 (rank >= 2). Exact.
+    """
+    return _l6.split_sections(self, _split_axis(self, "vsplit", 2, 0), sections, "vsplit")
+
+
+@_symbolic("aten::vsplit.array", dynamo=())
+def vsplit_array(self: Tensor, indices: Sequence[int]) -> Tensor:
+    """vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]
+
+    Slices of dim 0 between the indices. Exact.
+    """
+    return _l6.split_indices(self, _split_axis(self, "vsplit", 2, 0), indices)
+
+
+@_symbolic("aten::dsplit.int", dynamo=())
+def dsplit_int(self: Tensor, sections: int) -> Tensor:
+    """dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[]
+
+    ``sections`` equal Slices of dim 2 (rank >= 3). Exact.
+    """
+    return _l6.split_sections(self, _split_axis(self, "dsplit", 3, 2), sections, "dsplit")
+
+
+@_symbolic("aten::dsplit.array", dynamo=())
+def dsplit_array(self: Tensor, indices: Sequence[int]) -> Tensor:
+    """dsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[]
+
+    Slices of dim 2 between the indices. Exact.
+    """
+    return _l6.split_indices(self, _split_axis(self, "dsplit", 3, 2), indices)
+
+
+@_symbolic("aten::take_along_dim", dynamo=())
+def take_along_dim(self: Tensor, indices: Tensor, dim: Optional[int] = None) -> Tensor:
+    """take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor
+
+    dim=None: Gather from the flattened input. Else both broadcast against each other except
+    along ``dim`` (Expand to shapes computed at run time), then GatherElements. Exact.
+    """
+    if dim is None:
+        return op.Gather(_l6.flat(self), _l6.flat(indices), axis=0)
+    rank = op.rank(self)
+    if op.rank(indices) != rank:
+        raise OpfillError("take_along_dim: input and indices must have the same number of dims")
+    d = _order.wrap_dim(dim, rank)
+    s, i = op.Shape(self), op.Shape(indices)
+    one = op.const(1, torch.int64)
+    both = op.Where(op.Equal(s, one), i, s)  # the broadcast shape (eager checks it is valid)
+    at_dim = op.Equal(_order.arange(op.const(rank, torch.int64)), op.const(d, torch.int64))
+    x = op.Expand(self, op.Where(at_dim, s, both))
+    idx = op.Expand(indices, op.Where(at_dim, i, both))
+    return op.GatherElements(x, idx, axis=d)
+
+
+@_symbolic("aten::diagonal_copy", dynamo=())
+def diagonal_copy(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor
+
+    As linalg_diagonal (Gather, GatherElements). Exact.
+    """
+    return _l6.diagonal(self, offset, dim1, dim2, "diagonal_copy")
+
+
+@_symbolic("aten::narrow_copy", dynamo=())
+def narrow_copy(self: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """narrow_copy(Tensor self, int dim, SymInt start, SymInt length) -> Tensor
+
+    Slice [start, start + length) of ``dim``; a negative start counts from the dynamic end.
+    Exact.
+    """
+    d = _order.wrap_dim(dim, op.rank(self))
+    begin = op.const(start, torch.int64)
+    if start < 0:
+        begin = op.Add(_order.size(self, d), begin)
+    begin = _l6.i1(begin)
+    return op.Slice(self, begin, op.Add(begin, _order.ints([length])), _order.ints([d]))
+
+
+@_symbolic("aten::unfold_copy", dynamo=())
+def unfold_copy(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """unfold_copy(Tensor self, int dimension, int size, int step) -> Tensor
+
+    Gather of the window index grid start * step + offset ([count, size], count from the
+    dynamic dim), then the window dim Transpose-d to the end. Exact.
+    """
+    rank = op.rank(self)
+    if rank == 0:
+        raise OpfillError("unfold_copy: 0-D input is not supported")
+    d = _order.wrap_dim(dimension, rank)
+    n = _order.size(self, d)
+    count = op.Add(op.Div(op.Sub(n, op.const(size, torch.int64)), op.const(step, torch.int64)),
+                   op.const(1, torch.int64))
+    starts = _order.unsqueeze(op.Mul(_order.arange(count), op.const(step, torch.int64)), [1])
+    grid = op.Add(starts, _order.unsqueeze(_order.arange(op.const(size, torch.int64)), [0]))
+    windows = op.Gather(self, grid, axis=d)  # [..., count, size, ...]
+    perm = [i for i in range(rank + 1) if i != d + 1] + [d + 1]
+    return _l6.transpose(windows, perm)
+
+
+@_symbolic("aten::unbind_copy.int", dynamo=())
+def unbind_copy(self: Tensor, dim: int = 0) -> Tensor:
+    """unbind_copy.int(Tensor self, int dim=0) -> Tensor[]
+
+    SplitToSequence into size-1 pieces with keepdims=0: as many as the dynamic dim. Exact.
+    """
+    d = _order.wrap_dim(dim, op.rank(self))
+    return op.SplitToSequence(self, axis=d, keepdims=0)
+
+
+@_symbolic("aten::split_with_sizes_copy", dynamo=())
+def split_with_sizes_copy(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> Tensor:
+    """split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]
+
+    SplitToSequence with the (constant) sizes. Exact.
+    """
+    d = _order.wrap_dim(dim, op.rank(self))
+    return op.SplitToSequence(self, _order.ints(list(split_sizes)), axis=d)
+
+
+@_symbolic("aten::as_strided_copy", dynamo=())
+def as_strided_copy(self: Tensor, size: Sequence[int], stride: Sequence[int],
+                    storage_offset: Optional[int] = None) -> Tensor:
+    """as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor
+
+    Gather from the flattened input at the view's constant element indices. Exact for a
+    contiguous input (what functionalization produces); eager indexes a non-contiguous
+    input's storage, which the graph does not have.
+    """
+    return op.Gather(_l6.flat(self), _l6.strided_index(size, stride, storage_offset), axis=0)
+
+
+@_symbolic("aten::select_scatter", dynamo=())
+def select_scatter(self: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor
+
+    ScatterElements of src (unsqueezed at ``dim``) at ``index`` (negative: from the
+    dynamic end). Exact.
+    """
+    d = _order.wrap_dim(dim, op.rank(self))
+    at = op.const(index, torch.int64)
+    if index < 0:
+        at = op.Add(_order.size(self, d), at)
+    src = _order.unsqueeze(src, [d])
+    return op.ScatterElements(self, _l6.along_index(_l6.i1(at), d, src, op.rank(self)), src, axis=d)
+
+
+@_symbolic("aten::slice_scatter", dynamo=())
+def slice_scatter(self: Tensor, src: Tensor, dim: int = 0, start: Optional[int] = None, end: Optional[int] = None,
+                  step: int = 1) -> Tensor:
+    """slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor
+
+    ScatterElements of src at start + i * step along ``dim`` (start clamped as Python
+    slicing does, against the dynamic size). Exact.
+    """
+    d = _order.wrap_dim(dim, op.rank(self))
+    n = _order.size(self, d)
+    begin = op.const(start or 0, torch.int64)
+    if start is not None and start < 0:
+        begin = _l6.imax(op.Add(n, begin), op.const(0, torch.int64))
+    begin = _l6.imin(begin, n)
+    pos = op.Add(begin, op.Mul(_order.arange(_order.size(src, d)), op.const(step, torch.int64)))
+    return op.ScatterElements(self, _l6.along_index(pos, d, src, op.rank(self)), src, axis=d)
+
+
+@_symbolic("aten::diagonal_scatter")
+def diagonal_scatter(self: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor
+
+    dims (dim1, dim2) moved last; Where on the diagonal mask between ``self`` and src
+    gathered (from src padded with one zero) at each element's diagonal index. Exact.
+    """
+    rank = op.rank(self)
+    d1, d2 = _l6.diag_dims(dim1, dim2, rank, "diagonal_scatter")
+    xt, perm = _l6.move_to_end(self, d1, d2, rank)
+    n1, n2 = _order.size(xt, rank - 2), _order.size(xt, rank - 1)
+    out = _l6.embed_diagonal(src, xt, n1, n2, offset, rank - 1)
+    return _l6.transpose(out, _l6.inverse(perm))
+
+
+@_symbolic("aten::as_strided_scatter")
+def as_strided_scatter(self: Tensor, src: Tensor, size: Sequence[int], stride: Sequence[int],
+                       storage_offset: Optional[int] = None) -> Tensor:
+    """as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor
+
+    ScatterElements of the flattened src into the flattened input at the view's constant
+    element indices (contiguous input, as functionalization gives; overlapping views are
+    not defined in eager either).
+    """
+    idx = _l6.flat(_l6.strided_index(size, stride, storage_offset))
+    out = op.ScatterElements(_l6.flat(self), idx, _l6.flat(src), axis=0)
+    return _l6.reshape(out, op.Shape(self), op.rank(self))
+
+
 # --- end group L6 ---
 
 

@@ -1471,6 +1471,136 @@ def frexp(self: Tensor) -> tuple[Tensor, Tensor]:
 
 
 # --- group L6 (issue 6 layout, *_copy family, scatter family) ---
+# Pure layout ops: the TorchScript exporter has no symbolic for these names (the dynamo
+# exporter decomposes them to ops it has: dynamo=()). Helpers in opset_patches/_layout.py.
+from collections.abc import Sequence  # noqa: E402
+from typing import Optional  # noqa: E402
+
+from opset_patches import _layout as _l6  # noqa: E402
+from opset_patches import _order as _l6_order  # noqa: E402
+
+
+@_symbolic("aten::ravel", dynamo=())
+def ravel(self: Tensor) -> Tensor:
+    """ravel(Tensor(a) self) -> Tensor(a)
+
+    Reshape to [-1] (a row-major copy, as eager's for a non-contiguous input). Exact.
+    """
+    return _l6.flat(self)
+
+
+@_symbolic("aten::mT", dynamo=())
+def mT(self: Tensor) -> Tensor:
+    """mT(Tensor(a) self) -> Tensor(a)
+
+    Transpose of the last two dims (rank >= 2). Exact.
+    """
+    return _l6.swap_last(self, "mT")
+
+
+@_symbolic("aten::mH", dynamo=())
+def mH(self: Tensor) -> Tensor:
+    """mH(Tensor(a) self) -> Tensor(a)
+
+    As mT: ONNX tensors are real, where the conjugate is the identity. Exact.
+    """
+    return _l6.swap_last(self, "mH")
+
+
+@_symbolic("aten::matrix_H", dynamo=())
+def matrix_H(self: Tensor) -> Tensor:
+    """matrix_H(Tensor(a) self) -> Tensor(a)
+
+    Transpose of a 2-D (real) tensor. Exact.
+    """
+    if op.rank(self) != 2:
+        raise OpfillError(f"matrix_H: needs a 2-D tensor (got rank {op.rank(self)})")
+    return _l6.swap_last(self, "matrix_H")
+
+
+@_symbolic("aten::alias_copy", dynamo=())
+def alias_copy(self: Tensor) -> Tensor:
+    """alias_copy(Tensor self) -> Tensor
+
+    Identity. Exact.
+    """
+    return op.Identity(self)
+
+
+@_symbolic("aten::expand_copy", dynamo=())
+def expand_copy(self: Tensor, size: Sequence[int], implicit: bool = False) -> Tensor:
+    """expand_copy(Tensor self, SymInt[] size, *, bool implicit=False) -> Tensor
+
+    Expand to ``size``, each -1 taking the input's (dynamic) dim. Sizes must be constants.
+    """
+    return op.Expand(self, _l6.shape_with(self, list(size)))
+
+
+@_symbolic("aten::permute_copy", dynamo=())
+def permute_copy(self: Tensor, dims: Sequence[int]) -> Tensor:
+    """permute_copy(Tensor self, int[] dims) -> Tensor
+
+    Transpose with the dims made non-negative. Exact.
+    """
+    rank = op.rank(self)
+    return _l6.transpose(self, [_l6_order.wrap_dim(d, rank) for d in dims])
+
+
+@_symbolic("aten::t_copy", dynamo=())
+def t_copy(self: Tensor) -> Tensor:
+    """t_copy(Tensor self) -> Tensor
+
+    Transpose of a 2-D tensor; 0-D and 1-D ones unchanged, as eager. Exact.
+    """
+    if op.rank(self) < 2:
+        return op.Identity(self)
+    return _l6.swap_last(self, "t_copy")
+
+
+@_symbolic("aten::transpose_copy.int", dynamo=())
+def transpose_copy(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """transpose_copy.int(Tensor self, int dim0, int dim1) -> Tensor
+
+    Transpose swapping the two (wrapped) dims. Exact.
+    """
+    rank = op.rank(self)
+    perm = list(range(rank))
+    if rank:
+        a, b = _l6_order.wrap_dim(dim0, rank), _l6_order.wrap_dim(dim1, rank)
+        perm[a], perm[b] = perm[b], perm[a]
+    return _l6.transpose(self, perm)
+
+
+@_symbolic("aten::view_copy", dynamo=())
+def view_copy(self: Tensor, size: Sequence[int]) -> Tensor:
+    """view_copy(Tensor self, SymInt[] size) -> Tensor
+
+    Reshape to the constant ``size`` (one -1 allowed); a 0 in ``size`` needs opset 14
+    (Reshape's allowzero). Exact.
+    """
+    # Only a literal 0 needs the zero-safe form (which cannot resolve a -1).
+    return _l6.reshape(self, _l6_order.ints(list(size)), len(size) if 0 in size else None)
+
+
+@_symbolic("aten::squeeze_copy", dynamo=())
+def squeeze_copy(self: Tensor) -> Tensor:
+    """squeeze_copy(Tensor self) -> Tensor
+
+    Squeeze without axes: every size-1 dim dropped, decided at run time. Exact.
+    (squeeze_copy.dim/.dims: symbolic_opset14.py.)
+    """
+    return op.Squeeze(self)
+
+
+@_symbolic("aten::unsqueeze_copy", dynamo=())
+def unsqueeze_copy(self: Tensor, dim: int) -> Tensor:
+    """unsqueeze_copy(Tensor self, int dim) -> Tensor
+
+    Unsqueeze at ``dim`` wrapped over rank + 1. Exact.
+    """
+    return _l6_order.unsqueeze(self, [_l6_order.wrap_dim(dim, op.rank(self) + 1)])
+
+
 # --- end group L6 ---
 
 
