@@ -1388,7 +1388,3 @@ def histogram(self: Tensor, bins: int = 100, range: Optional[Sequence[float]] = 
 
 
 # --- end group B6 ---
-
-
-# --- group N7 (issue 7 losses and nn/vision) ---
-# --- end group N7 ---

@@ -61,11 +61,3 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, alpha: floa
 
 
 # --- end group L6 ---
-
-
-# --- group B6 ---
-# --- end group B6 ---
-
-
-# --- group N7 ---
-# --- end group N7 ---

@@ -112,11 +112,3 @@ def segment_reduce(data: Tensor, reduce: str, lengths: Optional[Tensor] = None, 
 
 
 # --- end group L6 ---
-
-
-# --- group B6 ---
-# --- end group B6 ---
-
-
-# --- group N7 ---
-# --- end group N7 ---
