@@ -476,3 +476,10 @@ def test_quick_takes_each_form_once_and_the_ends(capsys, clean_state):
     assert {exporter: opsets for _, exporter, opsets, _, _ in full.entries}["torchscript"] == list(
         range(9, 21)
     )
+
+
+def test_an_op_named_without_overload_selects_all_its_overloads():
+    from torch_opfill.check import cli
+
+    plan = cli.make_plan(cli.build_parser().parse_args(["copysign"]))
+    assert {entry[0].name for entry in plan.entries} == {"aten::copysign.Tensor", "aten::copysign.Scalar"}

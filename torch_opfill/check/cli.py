@@ -330,7 +330,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         reg.setdefault(r.name, []).append(r)
     known = list(dict.fromkeys([*by_name, *sorted(reg)]))
     explicit = bool(args.ops)
-    names = [_resolve(name, known) for name in args.ops] if explicit else known
+    names = list(dict.fromkeys(n for name in args.ops for n in _resolve(name, known))) if explicit else known
 
     plan = Plan(exporters, [], [], [], [], {}, args.n, args.seed)
     for name in dict.fromkeys(names):
@@ -376,10 +376,14 @@ def make_plan(args: argparse.Namespace) -> Plan:
     return plan
 
 
-def _resolve(name: str, known: Sequence[str]) -> str:
+def _resolve(name: str, known: Sequence[str]) -> list[str]:
+    """The pack ops ``name`` selects: itself, or every overload of an op named without one."""
     full = name if "::" in name else f"aten::{name}"
     if full in known:
-        return full
+        return [full]
+    overloads = [k for k in known if k.startswith(f"{full}.")]
+    if overloads:
+        return overloads
     short = {k.split("::", 1)[1]: k for k in known}
     close = difflib.get_close_matches(name.split("::")[-1], list(short), n=3, cutoff=0.6)
     if close:
