@@ -2,6 +2,7 @@
 
     python -m torch_opfill.check --json report.json       # the measurement (every op, opset, dtype)
     python tools/coverage_table.py report.json            # rewrite README.md's table from it
+    python tools/coverage_table.py a.json b.json          # several runs (e.g. per op group), merged
     python tools/coverage_table.py report.json --check    # exit 1 if README.md's table differs
 
 The table is built from the check tool's JSON, not measured again, so the README states what
@@ -40,6 +41,15 @@ def _fmt_ulp(values: list[float]) -> str:
     return "inf" if math.isinf(v) else f"{v:.0f}"
 
 
+def _lowest_opsets() -> dict[str, int]:
+    import torch_opfill  # noqa: PLC0415
+
+    out: dict[str, int] = {}
+    for r in torch_opfill.registered():
+        out[r.name] = min(out.get(r.name, r.opset), r.opset)
+    return out
+
+
 def _dynamo_column() -> dict[str, str]:
     import torch_opfill  # noqa: PLC0415
 
@@ -59,7 +69,7 @@ def _dynamo_column() -> dict[str, str]:
 def _trt_cell(results: list[dict[str, Any]]) -> str:
     blockers = sorted(
         {
-            b["op_type"] or b["reason"]
+            b["op_type"] or b["reason"].split(":")[0]  # "float64": an FP64 tensor in the graph
             for r in results
             if r["dtype"] != "float64"  # TensorRT has no FP64 at all: judged on the other dtypes' graphs
             for b in (r.get("tensorrt_static") or {}).get("blockers", [])
@@ -72,7 +82,7 @@ def _trt_cell(results: list[dict[str, Any]]) -> str:
     return "–"
 
 
-def build_table(report: dict[str, Any], dynamo: dict[str, str]) -> str:
+def build_table(report: dict[str, Any], dynamo: dict[str, str], lowest_opsets: dict[str, int]) -> str:
     by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in report["results"]:
         by_case[r["case"]].append(r)
@@ -91,9 +101,8 @@ def build_table(report: dict[str, Any], dynamo: dict[str, str]) -> str:
         first_ts = min(ts, key=lambda r: (r["opset"], r["dtype"] != "float32"), default=None)
         ops = first_ts["onnx_ops"] if first_ts else []
         ops_cell = ", ".join(ops) if len(ops) <= 8 else f"{len(ops)} kinds"
-        lowest = "/".join(
-            str(min((r["opset"] for r in rs if r["exporter"] == ex), default="–")) for ex in ("torchscript", "dynamo")
-        )
+        first = lowest_opsets.get(rs[0]["op"])
+        lowest = "–" if first is None else f"{first} / {max(first, 18)}"  # the dynamo exporter starts at 18
         counted = [r for r in rs if r["status"] in ("pass", "fail", "xpass")]
         ulp = {dt: [_ulp(r["max_ulp_outside_atol"]) for r in counted if r["dtype"] == dt] for dt in ("float32", "float64")}
         worst = max(rs, key=lambda r: _RANK.get(r["status"], 9))
@@ -109,21 +118,26 @@ def build_table(report: dict[str, Any], dynamo: dict[str, str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("report", type=Path, help="JSON written by python -m torch_opfill.check --json")
+    parser.add_argument(
+        "reports", type=Path, nargs="+", help="JSON written by python -m torch_opfill.check --json"
+    )
     parser.add_argument("--check", action="store_true", help="only report whether README.md is current")
     args = parser.parse_args()
-    try:
-        report = json.loads(args.report.read_text())
-        report["results"]
-    except (OSError, ValueError, KeyError) as err:
-        print(f"coverage_table: {args.report} is not a check report ({err}); make one with "
-              "python -m torch_opfill.check --json report.json", file=sys.stderr)
-        return 2
+    reports = []
+    for path in args.reports:
+        try:
+            reports.append(json.loads(path.read_text()))
+            reports[-1]["results"]
+        except (OSError, ValueError, KeyError) as err:
+            print(f"coverage_table: {path} is not a check report ({err}); make one with "
+                  "python -m torch_opfill.check --json report.json", file=sys.stderr)
+            return 2
+    report = {**reports[0], "results": [r for rep in reports for r in rep["results"]]}
     text = README.read_text()
     if START not in text or END not in text:
         print(f"coverage_table: README.md has no {START} ... {END} block", file=sys.stderr)
         return 2
-    table = build_table(report, _dynamo_column())
+    table = build_table(report, _dynamo_column(), _lowest_opsets())
     new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: f"{START}\n{table}\n{END}", text, flags=re.S)
     if args.check:
         if new != text:
