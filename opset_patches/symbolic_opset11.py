@@ -1294,7 +1294,9 @@ def unique_consecutive(self: Tensor, return_inverse: bool = False, return_counts
     if return_inverse:
         inverse = op.Sub(op.CumSum(op.cast(new, i64), op.const(0, i64)), op.const(1, i64))
         if dim is None:
-            inverse = op.Reshape(inverse, op.Shape(self))
+            # A 0-d input's shape as a constant: TorchScript's shape inference types a Reshape
+            # to Shape() of a 0-d value as 1-d, which onnx.checker's full check rejects.
+            inverse = op.Reshape(inverse, op.const([], i64) if rank == 0 else op.Shape(self))
     if return_counts:
         starts = op.Reshape(op.NonZero(new), _order.ints([-1]))
         ends = op.Concat(_order.slice_axis(starts, 0, 1, 2**63 - 1), op.Reshape(n, _order.ints([1])), axis=0)
