@@ -4,8 +4,8 @@ Installed, it activates itself at ``import torch`` (``torch.backends`` entry poi
 installs its ops lazily, at the first ``torch.onnx.export``. Set ``TORCH_OPFILL_AUTOLOAD=0``
 to opt out; ``import torch_opfill`` then activates it explicitly.
 
-Public API: :func:`enable`, :func:`disable`, :func:`registered`, :func:`onnx_symbolic`, and
-for pack authors :func:`symbolic`, :data:`op`, :class:`Tensor`.
+Public API: :func:`enable`, :func:`disable`, :func:`registered`, :func:`target`,
+:func:`onnx_symbolic`, and for pack authors :func:`symbolic`, :data:`op`, :class:`Tensor`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OpfillError", "PackError", "RegisteredOp", "Tensor", "disable", "enable", "onnx_symbolic",
-    "op", "registered", "symbolic",
+    "op", "registered", "symbolic", "target",
 ]
 __version__ = "0.1.0"
 
 AUTOLOAD_ENV = "TORCH_OPFILL_AUTOLOAD"
 OVERRIDE_ENV = "TORCH_OPFILL_OVERRIDE"
+TARGET_ENV = "TORCH_OPFILL_TARGET"
 
 # Loaded on first use: `import torch` pays only for the import hook (see benchmarks/).
 _LAZY = {
@@ -114,6 +115,47 @@ def _activate_for_export(*, dynamo: bool, opset: int | None) -> None:
             _install.install_dynamo(opset if opset is not None else _compat.default_export_opset())
     except Exception as err:  # noqa: BLE001 - the user's export must still run, with a reason
         _warn_once(f"torch-opfill: could not install pack ops ({type(err).__name__}: {err}); exporting without them")
+
+
+class _TargetSetting:
+    """What :func:`target` returns when it sets one: a context manager that restores."""
+
+    def __init__(self, name: str) -> None:
+        from torch_opfill import builder  # noqa: PLC0415
+
+        self._stack = builder._target_setting
+        self._stack.append(name)
+        self._depth = len(self._stack)
+        self.name = name
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *exc: object) -> None:
+        del self._stack[self._depth - 1:]
+
+    def __repr__(self) -> str:
+        return f"torch_opfill.target({self.name!r})"
+
+
+def target(name: str | None = None) -> Any:
+    """The deployment target pack ops emit for: ``"onnx"`` (default) or ``"tensorrt"``.
+
+    ``target()`` returns the current one. ``target("tensorrt")`` makes ops whose natural ONNX
+    form TensorRT's parser rejects (DFT, Det, 5-D GridSample, ...) emit an alternative
+    composition it accepts (MatMul with a constant DFT matrix, unrolled elimination, Gather
+    arithmetic), for every later export; as ``with torch_opfill.target("tensorrt"):`` it
+    lasts for the block. The ``TORCH_OPFILL_TARGET`` environment variable sets the default.
+    Read at export time: no re-install is needed.
+    """
+    from torch_opfill import builder  # noqa: PLC0415
+
+    if name is None:
+        return builder.current_target()
+    value = name.strip().lower()
+    if value not in builder.TARGETS:
+        raise ValueError(f"torch_opfill.target({name!r}): unknown target; use one of {', '.join(builder.TARGETS)}")
+    return _TargetSetting(value)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -39,6 +40,24 @@ class Tensor:
 
 class OpfillError(RuntimeError):
     """A pack op cannot be emitted for these inputs; the message says which op and why."""
+
+
+#: What pack ops emit for: ``onnx`` (the natural ONNX operators) or ``tensorrt`` (where an
+#: op's natural form is not deployable by TensorRT's ONNX parser -- DFT, Det, 5-D
+#: GridSample... -- an alternative composition that is). See :func:`torch_opfill.target`.
+TARGETS = ("onnx", "tensorrt")
+TARGET_ENV = "TORCH_OPFILL_TARGET"
+_target_setting: list[str] = []  # set by torch_opfill.target(); innermost last
+
+
+def current_target() -> str:
+    """The target pack ops emit for now: :func:`torch_opfill.target`'s, else the env var's."""
+    if _target_setting:
+        return _target_setting[-1]
+    value = os.environ.get(TARGET_ENV, "").strip().lower() or "onnx"
+    if value not in TARGETS:
+        raise OpfillError(f"{TARGET_ENV}={value!r} is not a target; set it to one of {', '.join(TARGETS)}")
+    return value
 
 
 _FLOATING = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
@@ -240,6 +259,16 @@ class _Op:
     def opset(self) -> int:
         """The ONNX opset being exported to."""
         return _current().opset
+
+    @property
+    def target(self) -> str:
+        """``"onnx"`` or ``"tensorrt"``: see :func:`torch_opfill.target`."""
+        return current_target()
+
+    @property
+    def for_tensorrt(self) -> bool:
+        """Emit the TensorRT-deployable alternative where an op has one."""
+        return current_target() == "tensorrt"
 
     def const(self, value: Any, dtype: torch.dtype) -> Any:
         """A constant tensor (scalar or nested list) of ``dtype``."""

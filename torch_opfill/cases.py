@@ -73,6 +73,9 @@ class OpCase:
     # torch's OpInfo entries whose samples (all of them, float32/float64) are also checked:
     # (name, variant_test_name), e.g. ("polygamma", "polygamma_n_2"); variant "" = the plain one.
     opinfo: tuple[tuple[str, str], ...] = ()
+    # The torch_opfill.target the row is exported for: "tensorrt" rows check an op's
+    # TensorRT-deployable alternative (label them, e.g. label="tensorrt").
+    target: str = "onnx"
 
     @property
     def id(self) -> str:

@@ -53,9 +53,11 @@ def export(
 ) -> bytes:
     """ONNX bytes of ``case.fn`` (or ``fn``: an OpInfo sample's) exported at ``opset``; every
     dim dynamic so any size runs."""
+    import torch_opfill  # noqa: PLC0415
+
     model = _Model(fn or case.fn).eval()
     names = [f"x{i}" for i in range(len(args))]
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), torch_opfill.target(case.target):
         warnings.simplefilter("ignore")
         logging.disable(logging.WARNING)
         try:
