@@ -540,6 +540,16 @@ _G4_ROWS = {id(c) for c in _GROUP_G4}
 CASES = [c if id(c) in _G4_ROWS else dataclasses.replace(c, n=DENSE_SWEEP) for c in CASES]
 
 # Groups kept in modules of their own (opset_patches/_cases_*.py).
-from opset_patches import _cases_blas, _cases_layout, _cases_nn  # noqa: E402
+from opset_patches import (  # noqa: E402
+    _cases_blas,
+    _cases_chol,
+    _cases_fft,
+    _cases_layout,
+    _cases_lu,
+    _cases_nn,
+    _cases_spectral,
+    _cases_vision,
+)
 
 CASES += _cases_layout.CASES + _cases_blas.CASES + _cases_nn.CASES
+CASES += _cases_lu.CASES + _cases_chol.CASES + _cases_spectral.CASES + _cases_fft.CASES + _cases_vision.CASES

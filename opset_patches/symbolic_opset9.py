@@ -2764,3 +2764,19 @@ def adaptive_max_pool3d(self: Tensor, output_size: Sequence[int]) -> tuple[Tenso
     """
     return _n7_adaptive_max(self, output_size, 3, "adaptive_max_pool3d")
 # --- end group N7 ---
+
+
+# --- group LU (issue 7 linear algebra: LU family) ---
+# --- end group LU ---
+
+
+# --- group LC (issue 7 linear algebra: triangular, Cholesky, QR) ---
+# --- end group LC ---
+
+
+# --- group LS (issue 7 linear algebra: eigh, SVD and what derives from them) ---
+# --- end group LS ---
+
+
+# --- group V7 (issue 7 vision: grid sampling, unpooling, resampling) ---
+# --- end group V7 ---

@@ -94,6 +94,9 @@ class _Backend:
     def rank(self, x: Any) -> int | None:
         raise NotImplementedError
 
+    def sizes(self, x: Any) -> list[int | None] | None:
+        raise NotImplementedError
+
 
 class TorchScriptBackend(_Backend):
     def __init__(self, g: Any) -> None:
@@ -114,6 +117,9 @@ class TorchScriptBackend(_Backend):
 
     def rank(self, x):
         return _compat.ts_rank(x)
+
+    def sizes(self, x):
+        return _compat.ts_sizes(x)
 
 
 def _ts_attr_name(key: str, value: Any) -> str:
@@ -212,6 +218,12 @@ class DynamoBackend(_Backend):
         shape = getattr(x, "shape", None)
         return None if shape is None else len(shape)
 
+    def sizes(self, x):
+        shape = getattr(x, "shape", None)
+        if shape is None:
+            return None
+        return [d if isinstance(d, int) else None for d in shape]
+
 
 # Binary ops onnxscript's rewriter drops when the constant operand is near this identity.
 _NO_OP_IDENTITY = {"Add": 0.0, "Sub": 0.0, "Mul": 1.0, "Div": 1.0}
@@ -289,6 +301,31 @@ class _Op:
         if r is None:
             raise OpfillError("input rank is unknown at export time; export with a static rank")
         return r
+
+    def sizes(self, x: Any) -> list[int | None]:
+        """The static size of each dim of ``x`` (None where it is dynamic); error if the rank is unknown."""
+        s = _current().sizes(x)
+        if s is None:
+            raise OpfillError("input rank is unknown at export time; export with a static rank")
+        return list(s)
+
+    def static_size(self, x: Any, axis: int, what: str) -> int:
+        """The static size of dim ``axis`` of ``x``; an error naming ``what`` needs it otherwise.
+
+        For compositions unrolled over a dimension (matrix size of a linear solve, say): mark
+        that dim static in the export (``dynamic_shapes``/``dynamic_axes`` without it).
+        """
+        sizes = self.sizes(x)
+        d = axis + len(sizes) if axis < 0 else axis
+        if not 0 <= d < len(sizes):
+            raise OpfillError(f"{what}: dim {axis} is out of range for a rank-{len(sizes)} input")
+        size = sizes[d]
+        if size is None:
+            raise OpfillError(
+                f"{what}: dim {axis} of the input has a dynamic size; this op is unrolled over it -- "
+                f"export with that dim static (leave it out of dynamic_axes / dynamic_shapes)"
+            )
+        return int(size)
 
     def equal(self, a: Any, b: Any) -> Any:
         """Elementwise ``a == b`` for any dtype: ONNX Equal takes floats only from opset 11."""

@@ -76,6 +76,9 @@ class OpCase:
     # The torch_opfill.target the row is exported for: "tensorrt" rows check an op's
     # TensorRT-deployable alternative (label them, e.g. label="tensorrt").
     target: str = "onnx"
+    # Dims (negative: from the end) every tensor argument keeps static in the export; all
+    # others are dynamic. For ops unrolled over a size: (-2, -1) for a matrix's.
+    static_dims: tuple[int, ...] = ()
 
     @property
     def id(self) -> str:

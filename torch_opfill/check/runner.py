@@ -70,12 +70,12 @@ def export(
                     dynamo=False,
                     opset_version=opset,
                     input_names=names,
-                    dynamic_axes={n: {d: f"{n}_{d}" for d in range(a.dim())} for n, a in zip(names, args)},
+                    dynamic_axes={n: {d: f"{n}_{d}" for d in _dynamic_dims(case, a)} for n, a in zip(names, args)},
                 )
                 return buf.getvalue()
             # torch.export cannot keep a 0- or 1-sized dim dynamic (it specializes them).
             dynamic = tuple(
-                {d: torch.export.Dim.DYNAMIC for d in range(a.dim()) if a.shape[d] > 1} for a in args
+                {d: torch.export.Dim.DYNAMIC for d in _dynamic_dims(case, a) if a.shape[d] > 1} for a in args
             )
             program = torch.onnx.export(
                 model,
@@ -89,6 +89,11 @@ def export(
             return program.model_proto.SerializeToString()
         finally:
             logging.disable(logging.NOTSET)
+
+
+def _dynamic_dims(case: _cases.OpCase, a: torch.Tensor) -> list[int]:
+    static = {d % a.dim() for d in case.static_dims if -a.dim() <= d < a.dim()} if a.dim() else set()
+    return [d for d in range(a.dim()) if d not in static]
 
 
 def non_standard_nodes(model_bytes: bytes) -> list[str]:
