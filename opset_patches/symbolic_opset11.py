@@ -970,15 +970,19 @@ from typing import Optional  # noqa: E402
 from opset_patches import _blas  # noqa: E402
 
 
-@_symbolic("aten::masked_select")
+@_symbolic("aten::masked_select", wraps_builtin=True)
 def masked_select(self: Tensor, mask: Tensor) -> Tensor:
     """masked_select(Tensor self, Tensor mask) -> Tensor
 
     The opset-9 form again (Expand both ways, Compress): the dynamo exporter (which has none)
-    dispatches here from opset 18, and an override (TORCH_OPFILL_OVERRIDE=aten::masked_select)
-    replaces torch's opset-11 TorchScript symbolic, which fails where self broadcasts against
-    the mask (GatherND: invalid index).
+    dispatches here from opset 18. In front of torch's opset-11 TorchScript symbolic, which
+    fails where self broadcasts against the mask (GatherND: invalid index): this one takes
+    every call where the shapes may differ (ranks differ, or a size is dynamic or unequal).
     """
+    if op.may_defer:
+        a, b = op.sizes(self), op.sizes(mask)
+        if len(a) == len(b) and all(x is not None and x == y for x, y in zip(a, b)):
+            return NotImplemented
     return _blas.masked_select(self, mask)
 def _b6_cdist(x1: Tensor, x2: Tensor, p: float, compute_mode: Optional[int], name: str) -> Tensor:
     dtype = op.dtype(x1)
@@ -1018,7 +1022,7 @@ def _b6_euclidean(x1: Tensor, x2: Tensor, dtype: torch.dtype, r1: int, r2: int) 
     return op.Sqrt(op.Where(op.Less(out, zero), zero, out))
 
 
-@_symbolic("aten::cdist", dynamo=("aten::_cdist_forward",))
+@_symbolic("aten::cdist", dynamo=("aten::_cdist_forward",), wraps_builtin=True)
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: Optional[int] = None) -> Tensor:
     """cdist(Tensor x1, Tensor x2, float p=2., int? compute_mode=None) -> Tensor
 
@@ -1029,9 +1033,12 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: Optional[int] = 
     always for compute_mode 1, never for 2, and by default where either set holds more than 25
     points (Where on the runtime sizes, so both forms are computed). Batch dims broadcast.
     The dynamo exporter reaches aten::_cdist_forward (same arguments), which torchlib lacks.
-    torch's own TorchScript symbolic is wrong for p != 2 (it serves by default; an override
-    installs this one).
+    In front of torch's own TorchScript symbolic (opset 9), which is wrong for p != 2 (it
+    adds pairwise_distance's eps) and ignores compute_mode 2 where sizes are dynamic: this one
+    takes those calls, torch's keeps p = 2 (TORCH_OPFILL_OVERRIDE=aten::cdist for all).
     """
+    if op.may_defer and p == 2 and compute_mode != 2:
+        return NotImplemented
     return _b6_cdist(x1, x2, p, compute_mode, "cdist")
 
 

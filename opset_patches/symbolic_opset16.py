@@ -36,7 +36,7 @@ def put(self: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -
     return _l6.reshape(out, op.Shape(self))
 
 
-@_symbolic("aten::index_add")
+@_symbolic("aten::index_add", wraps_builtin=True)
 def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, alpha: float = 1) -> Tensor:
     """index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor
 
@@ -45,8 +45,12 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, alpha: floa
     FMA on CPU where the graph rounds the product first: exact for integers and for
     alpha = +-2^k; otherwise 1 ULP, and where alpha * src overflows but the sum would not,
     eager stays finite where the graph gives inf (or NaN once +inf and -inf meet).
-    torch's TorchScript index_add (opset 9) keeps its slot unless overridden.
+    In front of torch's TorchScript index_add (opset 9), which refuses alpha != 1: this one
+    takes those calls. torch's keeps alpha = 1, though it is wrong where indices repeat (it
+    warns); TORCH_OPFILL_OVERRIDE=aten::index_add gives this one for every call.
     """
+    if op.may_defer and alpha == 1:
+        return NotImplemented
     rank = op.rank(self)
     if rank == 0:
         raise OpfillError("index_add: 0-D input is not supported")

@@ -2346,15 +2346,17 @@ def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: _N7Optional
     return out if weight is None else op.Mul(out, weight)
 
 
-@_symbolic("aten::threshold", dynamo=())
+@_symbolic("aten::threshold", dynamo=(), wraps_builtin=True)
 def threshold(self: Tensor, threshold: float, value: float) -> Tensor:
     """threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor
 
     Where(x <= threshold, value, x) with nan kept (nan <= t is false), threshold and value in
-    the input dtype (truncated for integers, as eager). torch's own TorchScript symbolic only
-    takes threshold 0; it is used instead of this one unless overridden.
+    the input dtype (truncated for integers, as eager). In front of torch's own TorchScript
+    symbolic, which only takes threshold = value = 0 (Relu) and keeps that case.
     Greater, IsNaN, Where. TensorRT: parsable.
     """
+    if threshold == 0 and value == 0 and op.may_defer:
+        return NotImplemented
     dt = op.dtype(self)
     if dt in _order.FLOATS:
         t, v = op.const(float(threshold), dt), op.const(float(value), dt)
@@ -2637,6 +2639,15 @@ def _n7_adaptive_check(name: str, self: Tensor, output_size: Sequence[int], k: i
     return rank
 
 
+def _n7_torch_pools(self: Tensor, output_size: Sequence[int], name: str) -> bool:
+    """Whether torch's own TorchScript symbolic takes this adaptive pool (static sizes that
+    the output sizes divide): it keeps those, unless the pack's form is asked for."""
+    if not op.may_defer:
+        return False
+    sizes = op.sizes(self)[len(op.sizes(self)) - len(output_size):]
+    return all(s is not None and o and s % o == 0 for s, o in zip(sizes, output_size))
+
+
 def _n7_adaptive_avg(self: Tensor, output_size: Sequence[int], k: int, name: str) -> Tensor:
     """Window sums over the last ``k`` axes one axis at a time (Where keeps inf/nan outside a
     window out), then divided by each window size in turn, as eager's sum / kd / kh / kw, in
@@ -2700,7 +2711,7 @@ def _n7_adaptive_max(self: Tensor, output_size: Sequence[int], k: int, name: str
     return num.result(x), flat
 
 
-@_symbolic("aten::adaptive_avg_pool1d", dynamo=())
+@_symbolic("aten::adaptive_avg_pool1d", dynamo=(), wraps_builtin=True)
 def adaptive_avg_pool1d(self: Tensor, output_size: Sequence[int]) -> Tensor:
     """adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor
 
@@ -2708,32 +2719,38 @@ def adaptive_avg_pool1d(self: Tensor, output_size: Sequence[int]) -> Tensor:
     time): masks from arange (NonZero below opset 11), Where, ReduceSum, Div. O(O L) memory
     per axis. Sums in eager's acc type (float64 for float32), but not in its order: sums of
     values near overflow may overflow or cancel differently. torch's own TorchScript symbolic
-    (only for O dividing L, with static sizes) is used instead unless overridden.
+    (only for O dividing L, with static sizes) keeps those cases: this one is in front of it.
     TensorRT: parsable (NonZero only below opset 11).
     """
+    if _n7_torch_pools(self, output_size, "aten::adaptive_avg_pool1d"):
+        return NotImplemented
     return _n7_adaptive_avg(self, output_size, 1, "adaptive_avg_pool1d")
 
 
-@_symbolic("aten::adaptive_avg_pool2d", dynamo=())
+@_symbolic("aten::adaptive_avg_pool2d", dynamo=(), wraps_builtin=True)
 def adaptive_avg_pool2d(self: Tensor, output_size: Sequence[int]) -> Tensor:
     """adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor
 
     As adaptive_avg_pool1d over H and W. TensorRT: parsable (NonZero only below opset 11).
     """
+    if _n7_torch_pools(self, output_size, "aten::adaptive_avg_pool2d"):
+        return NotImplemented
     return _n7_adaptive_avg(self, output_size, 2, "adaptive_avg_pool2d")
 
 
-@_symbolic("aten::adaptive_avg_pool3d", dynamo=("aten::_adaptive_avg_pool3d",))
+@_symbolic("aten::adaptive_avg_pool3d", dynamo=("aten::_adaptive_avg_pool3d",), wraps_builtin=True)
 def adaptive_avg_pool3d(self: Tensor, output_size: Sequence[int]) -> Tensor:
     """adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor
 
     As adaptive_avg_pool1d over D, H and W; also the dynamo exporter's _adaptive_avg_pool3d,
     which torchlib lacks. TensorRT: parsable (NonZero only below opset 11).
     """
+    if _n7_torch_pools(self, output_size, "aten::adaptive_avg_pool3d"):
+        return NotImplemented
     return _n7_adaptive_avg(self, output_size, 3, "adaptive_avg_pool3d")
 
 
-@_symbolic("aten::adaptive_max_pool1d", dynamo=())
+@_symbolic("aten::adaptive_max_pool1d", dynamo=(), wraps_builtin=True)
 def adaptive_max_pool1d(self: Tensor, output_size: Sequence[int]) -> tuple[Tensor, Tensor]:
     """adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor)
 
@@ -2742,26 +2759,32 @@ def adaptive_max_pool1d(self: Tensor, output_size: Sequence[int]) -> tuple[Tenso
     ReduceMin, Equal. The dynamo exporter reaches adaptive_max_pool2d. TensorRT: parsable
     (NonZero only below opset 11).
     """
+    if _n7_torch_pools(self, output_size, "aten::adaptive_max_pool1d"):
+        return NotImplemented
     return _n7_adaptive_max(self, output_size, 1, "adaptive_max_pool1d")
 
 
-@_symbolic("aten::adaptive_max_pool2d", dynamo=("aten::adaptive_max_pool2d",))
+@_symbolic("aten::adaptive_max_pool2d", dynamo=("aten::adaptive_max_pool2d",), wraps_builtin=True)
 def adaptive_max_pool2d(self: Tensor, output_size: Sequence[int]) -> tuple[Tensor, Tensor]:
     """adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)
 
     As adaptive_max_pool1d over H then W; indices flat over H x W (h W + w). TensorRT:
     parsable (NonZero only below opset 11).
     """
+    if _n7_torch_pools(self, output_size, "aten::adaptive_max_pool2d"):
+        return NotImplemented
     return _n7_adaptive_max(self, output_size, 2, "adaptive_max_pool2d")
 
 
-@_symbolic("aten::adaptive_max_pool3d", dynamo=("aten::adaptive_max_pool3d",))
+@_symbolic("aten::adaptive_max_pool3d", dynamo=("aten::adaptive_max_pool3d",), wraps_builtin=True)
 def adaptive_max_pool3d(self: Tensor, output_size: Sequence[int]) -> tuple[Tensor, Tensor]:
     """adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)
 
     As adaptive_max_pool1d over D, H and W; indices flat over D x H x W. TensorRT: parsable
     (NonZero only below opset 11).
     """
+    if _n7_torch_pools(self, output_size, "aten::adaptive_max_pool3d"):
+        return NotImplemented
     return _n7_adaptive_max(self, output_size, 3, "adaptive_max_pool3d")
 # --- end group N7 ---
 

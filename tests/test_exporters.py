@@ -251,3 +251,87 @@ def test_dynamo_skips_a_pack_function_without_source_and_warns(clean_state, make
     program = torch.onnx.export(Erfinv(), (x,), dynamo=True, opset_version=18)
     (out,) = program(x)
     torch.testing.assert_close(out, torch.erfinv(x))
+
+
+WRAP_PACK = '''
+from __future__ import annotations
+from torch_opfill import Tensor, op, symbolic
+
+@symbolic("aten::relu", opset=9, wraps_builtin=True)
+def relu(self: Tensor) -> Tensor:
+    """relu(Tensor self) -> Tensor"""
+    if op.rank(self) != 1 and op.may_defer:
+        return NotImplemented
+    return op.Abs(self)
+
+@symbolic("aten::tril", opset=9, wraps_builtin=True)
+def tril(self: Tensor, diagonal: int = 0) -> Tensor:
+    """tril(Tensor self, int diagonal=0) -> Tensor"""
+    if diagonal == 0:
+        return NotImplemented
+    return op.Identity(self)
+'''
+
+
+def _node_types(fn, x, opset: int) -> set[str]:
+    import onnx  # noqa: PLC0415
+
+    class M(torch.nn.Module):
+        def forward(self, x):
+            return fn(x)
+
+    return {n.op_type for n in onnx.load_from_string(export_bytes(M(), (x,), dynamo=False, opset=opset)).graph.node}
+
+
+@pytest.mark.parametrize(
+    ("fn", "shape", "opset", "expected"),
+    [
+        (torch.relu, (3,), 9, "Abs"),  # claimed by the pack function
+        (torch.relu, (3, 2), 9, "Relu"),  # declined: torch's symbolic runs
+        (torch.relu, (3,), 17, "Abs"),  # torch's relu (opset 9) serves 17: so does the wrapper
+        (torch.relu, (3, 2), 17, "Relu"),
+        (lambda x: torch.tril(x, 1), (3, 3), 16, "Identity"),
+        (lambda x: torch.tril(x), (3, 3), 16, "Trilu"),  # wrapper at torch's opset-14 slot hands over
+        (lambda x: torch.tril(x, 1), (3, 3), 12, "Identity"),  # below torch's tril: a plain fill
+    ],
+)
+def test_wraps_builtin_goes_in_front_of_torchs_symbolic(clean_state, make_pack, fn, shape, opset, expected):
+    make_pack("wrappack", {"symbolic_opset9.py": WRAP_PACK})
+    torch_opfill.enable()
+    assert expected in _node_types(fn, torch.randn(*shape), opset)
+
+
+def test_wraps_builtin_status_override_and_nothing_to_defer_to(clean_state, make_pack):
+    make_pack("wrappack", {"symbolic_opset9.py": WRAP_PACK})
+    torch_opfill.enable()
+    status = {(r.name, r.opset): r.torchscript for r in torch_opfill.registered() if r.pack == "wrappack"}
+    assert status[("aten::relu", 9)] == "installed in front of torch's symbolic"
+    # Below torch's own tril there is nothing to hand a declined call to: a clear error.
+    with pytest.raises(Exception, match="returned NotImplemented but torch has no symbolic"):
+        _node_types(torch.tril, torch.randn(3, 3), 12)
+    # An override takes every call: may_defer is false, so the pack's form runs for 2-D too.
+    torch_opfill.enable(override={"aten::relu"})
+    assert "Abs" in _node_types(torch.relu, torch.randn(3, 2), 13)
+
+
+@pytest.mark.parametrize(
+    ("fn", "args"),
+    [
+        (lambda x: torch.nn.functional.threshold(x, 0.5, -1.0), (torch.randn(4, 5),)),  # torch refuses
+        (lambda x: torch.nn.functional.threshold(x, 0.0, 0.0), (torch.randn(4, 5),)),  # torch's Relu
+        (lambda x: torch.nn.functional.adaptive_avg_pool2d(x, (3, 2)), (torch.randn(1, 2, 7, 5),)),  # refuses
+        (lambda x: torch.nn.functional.adaptive_avg_pool2d(x, (7, 5)), (torch.randn(1, 2, 7, 5),)),  # torch's
+        (lambda a, b: torch.cdist(a, b, p=1.0), (torch.randn(4, 3), torch.randn(5, 3))),  # torch's is wrong
+        (lambda s, m: s.masked_select(m), (torch.randn(3, 1), torch.rand(3, 4) > 0.5)),  # torch's fails
+    ],
+)
+def test_bundled_wrapping_ops_take_what_torch_refuses_by_default(fn, args):
+    """Without an override: torch's symbolic keeps what it gets right, the pack takes the rest."""
+    torch_opfill.enable(override=False)
+
+    class M(torch.nn.Module):
+        def forward(self, *a):
+            return fn(*a)
+
+    model = export_bytes(M(), args, dynamo=False, opset=13)
+    np.testing.assert_allclose(run(model, *args)[0], fn(*args).numpy(), rtol=1e-5, atol=1e-6)

@@ -178,7 +178,9 @@ def registered() -> list[RegisteredOp]:
     out = []
     for r in reg:
         key = (r.op.ts_name, r.opset)
-        if key in state.ts_installed:
+        if key in state.ts_wrapping:
+            ts = "installed in front of torch's symbolic"
+        elif key in state.ts_installed:
             ts = "installed"
         elif key in state.ts_skipped:
             ts = "skipped: " + state.ts_skipped[key]

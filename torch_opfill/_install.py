@@ -2,7 +2,9 @@
 
 Rules (the product's promise): only what torch is missing is filled. TorchScript: an
 opset-``k`` registration is skipped when torch (or the user) already has a symbolic at any
-opset <= k, so torch's own mapping keeps every target it covers. Dynamo: each op names the
+opset <= k, so torch's own mapping keeps every target it covers -- except for ops declared
+``wraps_builtin``, which go in front of torch's symbolic and hand it every input they do
+not claim. Dynamo: each op names the
 targets the exporter looks up (``OpDef.dynamo_targets``: the ATen op itself, the ``prims::`` op
 its decomposition reaches, or none where the decomposition already exports); a target
 torchlib already has is skipped. ``override`` lifts both rules for the names it lists.
@@ -31,6 +33,7 @@ class _State:
     packs: list[packs.Pack] = dataclasses.field(default_factory=list)
     override: frozenset[str] | bool = frozenset()
     ts_installed: dict[tuple[str, int], tuple[str, ...]] = dataclasses.field(default_factory=dict)  # -> overloads
+    ts_wrapping: set[tuple[str, int]] = dataclasses.field(default_factory=set)  # installed in front of torch's
     ts_skipped: dict[tuple[str, int], str] = dataclasses.field(default_factory=dict)
     dynamo_installed: dict[str, _registry.Registration] = dataclasses.field(default_factory=dict)
     dynamo_skipped: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -71,6 +74,9 @@ def install_torchscript() -> None:
             by_ts_name.setdefault(r.op.ts_name, []).append(r)
         for ts_name, regs in by_ts_name.items():
             builtin = _compat.ts_builtin_min_opset(ts_name)
+            if builtin is not None and not _overridden(ts_name) and any(r.op.wraps_builtin for r in regs):
+                _install_wrapping(reg, ts_name, [r for r in regs if r.op.wraps_builtin])
+                regs = [r for r in regs if not r.op.wraps_builtin]
             for opset in sorted({r.opset for r in regs}):
                 key = (ts_name, opset)
                 # Below opset 9 torch's dispatch looks up to its opset-9 form, so a torch
@@ -86,23 +92,66 @@ def install_torchscript() -> None:
                 STATE.ts_installed[key] = tuple(chosen)
 
 
+def _install_wrapping(reg: _registry.Registry, ts_name: str, regs: Sequence[_registry.Registration]) -> None:
+    """Put ``wraps_builtin`` ops in front of torch's symbolic at every slot either has.
+
+    torch dispatches over its own and custom opsets together (highest <= target), so a
+    wrapper goes at each of our opsets and at each higher opset torch has a symbolic, each
+    holding the torch symbolic that slot would have run. All are looked up before any is
+    registered: a lookup must never find one of our wrappers.
+    """
+    ours = sorted({r.opset for r in regs})
+    slots = sorted(set(ours) | {v for v in _compat.ts_builtin_opsets(ts_name) if v > ours[0]})
+    builtins = {slot: _compat.ts_lookup(ts_name, slot) for slot in slots}
+    for slot in slots:
+        chosen = {o.op.name: o for o in (reg.resolve(r.name, slot) for r in regs) if o is not None}
+        if not chosen:
+            continue
+        _compat.ts_register(ts_name, slot, ts_symbolic([o.op for o in chosen.values()], builtins[slot]))
+        STATE.ts_installed[(ts_name, slot)] = tuple(chosen)
+        if builtins[slot] is not None:
+            STATE.ts_wrapping.add((ts_name, slot))
+
+
 def uninstall_torchscript() -> None:
     with _LOCK:
         for ts_name, opset in STATE.ts_installed:
             _compat.ts_unregister(ts_name, opset)
         STATE.ts_installed.clear()
         STATE.ts_skipped.clear()
+        STATE.ts_wrapping.clear()
 
 
-def ts_symbolic(ops: Sequence[_registry.OpDef]) -> Callable[..., Any]:
-    """A TorchScript symbolic ``(g, *inputs)`` that parses constants and calls the pack op."""
+def ts_symbolic(ops: Sequence[_registry.OpDef], builtin: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    """A TorchScript symbolic ``(g, *inputs)`` that parses constants and calls the pack op.
+
+    ``builtin``: torch's symbolic this one is in front of (``wraps_builtin`` ops); it gets
+    the call when the pack op returns NotImplemented or cannot take the arguments.
+    """
     signatures = [(op, _Signature.of(op.func)) for op in ops]
 
-    def symbolic(g, *args, **_node_attrs):
-        op, sig = _pick_overload(signatures, args)
-        values = sig.parse(args, op.name, g.opset)
-        with builder.using(builder.TorchScriptBackend(g)):
-            return op.func(*values)
+    def symbolic(g, *args, **node_attrs):
+        if builtin is not None:
+            try:
+                op, sig = _pick_overload(signatures, args)
+                values = sig.parse(args, op.name, g.opset)
+            except builder.OpfillError:  # arguments only torch's symbolic takes (non-constant, say)
+                return builtin(g, *args, **node_attrs)
+        else:
+            op, sig = _pick_overload(signatures, args)
+            values = sig.parse(args, op.name, g.opset)
+        backend = builder.TorchScriptBackend(g)
+        backend.may_defer = builtin is not None
+        with builder.using(backend):
+            out = op.func(*values)
+        if out is NotImplemented:
+            if builtin is None:
+                raise builder.OpfillError(
+                    f"{op.name} at opset {g.opset}: the pack function returned NotImplemented but torch has "
+                    "no symbolic to hand the call to; only wraps_builtin ops may decline"
+                )
+            return builtin(g, *args, **node_attrs)
+        return out
 
     symbolic.__name__ = f"opfill_{ops[0].ts_name.split('::')[1]}"
     symbolic.__qualname__ = symbolic.__name__

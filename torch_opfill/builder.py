@@ -81,6 +81,7 @@ def onnx_dtype(dtype: torch.dtype) -> int:
 
 class _Backend:
     opset: int
+    may_defer: bool = False  # a wraps_builtin op may return NotImplemented (torch's symbolic behind it)
 
     def emit(self, name: str, inputs: Sequence[Any], attrs: dict[str, Any], outputs: int) -> Any:
         raise NotImplementedError
@@ -271,6 +272,12 @@ class _Op:
     def opset(self) -> int:
         """The ONNX opset being exported to."""
         return _current().opset
+
+    @property
+    def may_defer(self) -> bool:
+        """Whether returning NotImplemented hands this call to torch's own symbolic: true in a
+        ``wraps_builtin`` op installed in front of one (TorchScript, not overridden)."""
+        return _current().may_defer
 
     @property
     def target(self) -> str:

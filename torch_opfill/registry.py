@@ -36,6 +36,9 @@ class OpDef:
     opset: int
     func: Callable[..., Any]
     dynamo: tuple[str, ...] | None = None  # dynamo exporter targets; None = (name,)
+    # TorchScript: installed in front of torch's built-in symbolic, which runs whenever the
+    # pack function returns NotImplemented (see `symbolic`).
+    wraps_builtin: bool = False
 
     @property
     def ts_name(self) -> str:
@@ -53,15 +56,23 @@ class OpDef:
 
 
 def symbolic(
-    name: str, *, opset: int, dynamo: Sequence[str] | None = None
+    name: str, *, opset: int, dynamo: Sequence[str] | None = None, wraps_builtin: bool = False
 ) -> Callable[[Callable], Callable]:
     """Declare ``func`` as the implementation of ATen op ``name`` from ``opset`` on.
 
     ``name`` is ``aten::op`` or ``aten::op.overload`` (no ``.default``). ``dynamo`` lists the
     targets the dynamo exporter looks up: by default ``name`` itself; the ``prims::`` op the
     exporter's decomposition reaches (``("prims::erf_inv",)``); or ``()`` where the
-    decomposition already exports (an override of ``name`` then registers ``name`` itself). Validated here, at import: a bad name or opset fails the
-    pack's import.
+    decomposition already exports (an override of ``name`` then registers ``name`` itself).
+
+    ``wraps_builtin``: for ops torch's TorchScript exporter maps but gets wrong or refuses
+    for some inputs (threshold with a non-zero threshold, adaptive pools whose sizes do not
+    divide, abs of a complex value carried as real pairs). The pack function is installed
+    in front of torch's symbolic at every opset torch has one; it handles the inputs it
+    claims and returns ``NotImplemented`` for the rest, which then go to torch's symbolic
+    unchanged (so do arguments it cannot parse). Without it, a built-in mapping always wins.
+
+    Validated here, at import: a bad name or opset fails the pack's import.
     """
     for n in (name, *(dynamo or ())):
         if not _NAME_RE.fullmatch(n) or n.endswith(".default"):
@@ -73,7 +84,7 @@ def symbolic(
 
     def decorate(func: Callable) -> Callable:
         defs = list(getattr(func, "__opfill__", ()))
-        defs.append(OpDef(name, opset, func, None if dynamo is None else tuple(dynamo)))
+        defs.append(OpDef(name, opset, func, None if dynamo is None else tuple(dynamo), wraps_builtin))
         func.__opfill__ = tuple(defs)  # type: ignore[attr-defined]
         return func
 
