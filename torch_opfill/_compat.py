@@ -9,10 +9,11 @@ that names the torch version and what to do.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import inspect
-from collections.abc import Collection
+from collections.abc import Iterator, Collection
 from typing import Any, Callable
 
 import torch
@@ -263,6 +264,53 @@ def dynamo_onnxscript_names() -> set[str]:
     """Names in onnxscript's torchlib registry (call with ours taken out)."""
     importlib.import_module("onnxscript.function_libs.torch_lib.ops")  # populate the registry
     return set(onnxscript_registration().default_registry)
+
+
+_registry_memo: dict[Any, Any] = {}
+
+
+@contextlib.contextmanager
+def reuse_dynamo_registry() -> Iterator[None]:
+    """Within the block, dynamo exports share the ONNX registry torch builds from torchlib.
+
+    torch rebuilds it for every export (``ONNXRegistry.from_torchlib``: ~1 s, onnxscript
+    re-reading the source of ~700 functions), which dominates a dynamo export of a small op.
+    The check runner exports thousands. The memo is keyed by the opset and by the identity
+    of every function in onnxscript's registry, so any registration change (a pack op
+    installed or removed, by us or anyone) builds a new one: a stale registry cannot be used.
+    """
+    try:
+        registration = importlib.import_module("torch.onnx._internal.exporter._registration")
+    except ImportError:  # another layout: exports just take the usual time
+        yield
+        return
+    cls = registration.ONNXRegistry
+    original = cls.__dict__.get("from_torchlib")
+    if not isinstance(original, classmethod):
+        yield
+        return
+
+    def from_torchlib(klass, opset_version=None):
+        import onnxscript.function_libs.torch_lib.ops  # noqa: F401, PLC0415 - populates the registry
+
+        entries = onnxscript_registration().default_registry
+        # Python functions, not their onnxscript wrappers: reinstalling the same pack op
+        # (per opset, as the pack's installer does) wraps it anew, to the same effect.
+        fingerprint = tuple(
+            (name, tuple(id(_traced_python_function(f)) for f in (*e.overloads, *e.complex)))
+            for name, e in entries.items()
+        )
+        cached = _registry_memo.get(opset_version)
+        if cached is None or cached[0] != fingerprint:
+            args = () if opset_version is None else (opset_version,)
+            cached = _registry_memo[opset_version] = (fingerprint, original.__func__(klass, *args))
+        return cached[1]
+
+    cls.from_torchlib = classmethod(from_torchlib)
+    try:
+        yield
+    finally:
+        cls.from_torchlib = original
 
 
 def dynamo_current_opset() -> int:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from torch_opfill import _compat
 from torch_opfill import cases as _cases
 from torch_opfill.check import compare as _compare
 from torch_opfill.check import reference as _reference
@@ -57,7 +58,7 @@ def export(
 
     model = _Model(fn or case.fn).eval()
     names = [f"x{i}" for i in range(len(args))]
-    with warnings.catch_warnings(), torch_opfill.target(case.target):
+    with warnings.catch_warnings(), torch_opfill.target(case.target), _compat.reuse_dynamo_registry():
         warnings.simplefilter("ignore")
         logging.disable(logging.WARNING)
         try:
