@@ -483,3 +483,48 @@ def test_an_op_named_without_overload_selects_all_its_overloads():
 
     plan = cli.make_plan(cli.build_parser().parse_args(["copysign"]))
     assert {entry[0].name for entry in plan.entries} == {"aten::copysign.Tensor", "aten::copysign.Scalar"}
+
+
+def test_opset_sweep_reuses_onnxruntime_outputs_only_for_identical_graphs(monkeypatch, clean_state):
+    """The check tool's sweep shares eager outputs and onnxruntime outputs of identical graphs;
+    a graph that differs in any node (here: a wrong one at opset 11) is run and fails."""
+    import dataclasses
+
+    import torch_opfill
+    from torch_opfill.cases import load_cases
+
+    torch_opfill.enable(override=True)
+    (case,) = [c for c in load_cases() if c.id == "expm1"]
+    shared: dict = {}
+    first = runner.check(case, "torchscript", 9, torch.float32, n=64, opinfo=False, shared=shared)
+    again = runner.check(case, "torchscript", 10, torch.float32, n=64, opinfo=False, shared=shared)
+    assert (first.status, again.status) == ("pass", "pass")
+    assert (first.outputs_from_opset, again.outputs_from_opset) == (None, 9)
+    assert again.to_json()["onnxruntime_outputs_from_opset"] == 9
+
+    real_export = runner.export
+
+    def wrong_graph(case_, args, exporter, opset, fn=None):
+        return real_export(dataclasses.replace(case_, fn=lambda x: torch.expm1(x) * 2), args, exporter, opset, fn)
+
+    monkeypatch.setattr(runner, "export", wrong_graph)
+    broken = runner.check(case, "torchscript", 10, torch.float32, n=64, opinfo=False, shared=shared)
+    assert broken.status == "fail" and broken.outputs_from_opset is None
+
+
+def test_graph_fingerprint_tells_operator_versions_apart():
+    """The same serialized graph means other kernels where an operator's version changes."""
+    import onnx
+    from onnx import helper
+
+    def model(opset: int) -> bytes:
+        node = helper.make_node("Relu", ["x"], ["y"])  # Relu: new version at opset 13 (and 14)
+        graph = helper.make_graph(
+            [node], "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2])],
+            [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2])],
+        )
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)]).SerializeToString()
+
+    fp = {o: runner.graph_fingerprint(model(o), o) for o in (9, 12, 13, 14)}
+    assert fp[9] == fp[12]  # Relu-6 at both
+    assert len({fp[12], fp[13], fp[14]}) == 3

@@ -77,7 +77,7 @@ def _exit_with(parent: int) -> None:
     os._exit(1)
 
 
-def run(task: Task):  # -> runner.Result (imported lazily: this module loads before torch)
+def run(task: Task, shared: dict | None = None):  # -> runner.Result (imported lazily: this module loads before torch)
     import torch  # noqa: PLC0415
 
     from torch_opfill.check import runner  # noqa: PLC0415
@@ -93,10 +93,26 @@ def run(task: Task):  # -> runner.Result (imported lazily: this module loads bef
             n=task.n,
             seed=task.seed,
             backends=dict(task.backends),
+            shared=shared,
         )
     result.builtin = task.builtin
     result.seconds = time.perf_counter() - start
     return result
+
+
+def run_batch(tasks: Sequence[Task]) -> list:
+    """The opsets of one row, exporter and dtype, in one worker: they share samples, eager
+    outputs, and onnxruntime outputs of identical graphs (see runner.check's ``shared``)."""
+    shared: dict = {}
+    return [run(task, shared) for task in tasks]
+
+
+def batches(tasks: Sequence[Task]) -> list[list[int]]:
+    """Indices of ``tasks`` grouped by row, exporter and dtype (each group in opset order)."""
+    groups: dict[tuple, list[int]] = {}
+    for i, t in enumerate(tasks):
+        groups.setdefault((t.case, t.exporter, t.dtype, t.n, t.seed), []).append(i)
+    return [sorted(g, key=lambda i: tasks[i].opset) for g in groups.values()]
 
 
 @contextlib.contextmanager

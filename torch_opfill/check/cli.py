@@ -459,14 +459,17 @@ def execute(tasks: Sequence[Any], jobs: int, packs: Sequence[str], verbose: bool
     if not tasks:
         return []
     results: dict[int, Any] = {}
+    groups = _worker.batches(tasks)
     if jobs == 1 or len(tasks) == 1:
         _worker.init((), quiet=not verbose)  # this process already has the --pack packs
-        for i, task in enumerate(tasks):
-            results[i] = _worker.run(task)
-            progress.advance(_label(task))
+        for group in groups:
+            shared: dict = {}
+            for i in group:
+                results[i] = _worker.run(tasks[i], shared)
+                progress.advance(_label(tasks[i]))
         return [results[i] for i in range(len(tasks))]
     # Dynamo exports take ~1 s, TorchScript ones ~0.05 s: the slow ones go first.
-    order = sorted(range(len(tasks)), key=lambda i: tasks[i].exporter != "dynamo")
+    groups.sort(key=lambda g: tasks[g[0]].exporter != "dynamo")
     context = multiprocessing.get_context("spawn")  # fork would copy a process that has torch's threads
     with ProcessPoolExecutor(
         min(jobs, len(tasks)),
@@ -474,14 +477,16 @@ def execute(tasks: Sequence[Any], jobs: int, packs: Sequence[str], verbose: bool
         initializer=_worker.init,
         initargs=(tuple(packs), not verbose, os.getpid()),
     ) as pool:
-        futures = {pool.submit(_worker.run, tasks[i]): i for i in order}
+        futures = {pool.submit(_worker.run_batch, [tasks[i] for i in g]): g for g in groups}
         for future in as_completed(futures):
-            i = futures[future]
+            group = futures[future]
             try:
-                results[i] = future.result()
-            except Exception as err:  # noqa: BLE001 - a crashed worker is that check's error
-                results[i] = _crashed(tasks[i], err)
-            progress.advance(_label(tasks[i]))
+                done = future.result()
+            except Exception as err:  # noqa: BLE001 - a crashed worker is its checks' error
+                done = [_crashed(tasks[i], err) for i in group]
+            for i, result in zip(group, done):
+                results[i] = result
+                progress.advance(_label(tasks[i]))
     return [results[i] for i in range(len(tasks))]
 
 

@@ -236,6 +236,8 @@ class Result:
     tensorrt_static: _trt_support.Verdict | None = None
     builtin: str = ""  # torch's own mapping for this op/exporter, set by the CLI: the row measures the pack's
     seconds: float = 0.0  # wall time of the check, set by the CLI
+    # The opset whose identical graph already gave onnxruntime's outputs (see check's ``shared``).
+    outputs_from_opset: int | None = None
     traceback: str = dataclasses.field(default="", repr=False)  # of an error, for --verbose and the JSON
 
     @property
@@ -267,6 +269,7 @@ class Result:
             "builtin": self.builtin or None,
             "seconds": round(self.seconds, 3),
             "onnx_ops": self.onnx_ops,
+            "onnxruntime_outputs_from_opset": self.outputs_from_opset,
             **_aggregate(self.comparisons),
             "samples": _samples_json(self.comparisons),
             "backends": {name: b.to_json() for name, b in self.backends.items()},
@@ -335,6 +338,7 @@ def check(
     opinfo: bool = True,
     keep_model: bool = False,
     backends: Mapping[str, str | None] | None = None,
+    shared: dict[Any, Any] | None = None,
 ) -> Result:
     """Export ``case`` through ``exporter`` at ``opset`` for ``dtype`` inputs and judge it.
 
@@ -345,22 +349,35 @@ def check(
     is skipped (:func:`availability` gives every one this machine has); default none, the
     onnxruntime verdict alone. The caller decides which ops are installed
     (``python -m torch_opfill.check`` enables the pack with ``override=True``).
+    ``shared``: one dict passed to every check of one row, exporter and dtype (the check
+    tool's opset sweep). Those checks then generate the samples and run eager once, and
+    where an opset's export is the same graph as an earlier opset's -- node for node, and
+    every node's operator at the same ONNX version, so onnxruntime runs the same kernels --
+    its onnxruntime outputs are taken from that run (``Result.outputs_from_opset`` says so).
+    Every opset is still exported, validated and compared.
     """
     dtype_name = str(dtype).replace("torch.", "")
     result = Result(case.name, case.id, exporter, opset, dtype_name, "pass")
-    with np.errstate(over="ignore"):  # the sweep spans the dtype's range; overflow there is intended
-        samples = _cases.samples(case, dtype, n=n, seed=seed)
-    if opinfo:
-        samples += _cases.opinfo_samples(case, dtype)
+    shared = {} if shared is None else shared
+    if ("samples", opinfo) not in shared:
+        with np.errstate(over="ignore"):  # the sweep spans the dtype's range; overflow there is intended
+            found = _cases.samples(case, dtype, n=n, seed=seed)
+        if opinfo:
+            found += _cases.opinfo_samples(case, dtype)
+        shared[("samples", opinfo)] = found
+    samples = shared[("samples", opinfo)]
     # One export per input structure (rank of each argument, all dims dynamic): the empty
     # sample runs through the model exported for the sweep.
     models: dict[tuple[Any, ...], bytes] = {}
+    fingerprints: dict[tuple[Any, ...], bytes] = {}
     sessions: dict[tuple[Any, ...], Any] = {}  # one per export: creating one costs more than running it
     runs: list[_Run] = []
     try:
-        for sample in samples:
+        for index, sample in enumerate(samples):
             try:  # eager first: an input eager rejects is a fault of the row, not of the export
-                expected = eager(case, sample.args, sample.fn)
+                if ("eager", index) not in shared:
+                    shared[("eager", index)] = eager(case, sample.args, sample.fn)
+                expected = shared[("eager", index)]
             except Exception as err:  # noqa: BLE001 - any eager error means the same
                 raise _EagerRejects(
                     f"eager rejects {dtype_name} inputs ({type(err).__name__}: {_first_line(err)}); "
@@ -374,9 +391,17 @@ def check(
             if structure not in models:
                 models[structure] = export(case, sample.args, exporter, opset, sample.fn)
                 _validate(models[structure])
-                sessions[structure] = onnxruntime_session(models[structure])
+                fingerprints[structure] = graph_fingerprint(models[structure], opset)
             model = models[structure]
-            actual = run_session(sessions[structure], sample.args)
+            known = shared.get(("onnxruntime", fingerprints[structure], index))
+            if known is not None:
+                from_opset, actual = known
+                result.outputs_from_opset = from_opset
+            else:
+                if structure not in sessions:
+                    sessions[structure] = onnxruntime_session(model)
+                actual = run_session(sessions[structure], sample.args)
+                shared[("onnxruntime", fingerprints[structure], index)] = (opset, actual)
             if len(actual) != len(expected):
                 raise AssertionError(f"{len(actual)} outputs, eager has {len(expected)}")
             for k, (e, a) in enumerate(zip(expected, actual)):
@@ -423,6 +448,39 @@ def check(
             if b.counts and b.status in ("fail", "error"):
                 b.status, b.message = "xfail", f"{reason} ({b.message})"
     return result
+
+
+def graph_fingerprint(model_bytes: bytes, opset: int) -> bytes:
+    """What onnxruntime's result depends on, opset aside: the graph and its functions as
+    serialized, and the ONNX version each node's operator resolves to at ``opset``."""
+    import hashlib  # noqa: PLC0415
+
+    import onnx  # noqa: PLC0415
+
+    model = onnx.load_from_string(model_bytes)
+    versions = {entry.domain: entry.version for entry in model.opset_import}
+    h = hashlib.sha256(model.graph.SerializeToString(deterministic=True))
+    for f in model.functions:
+        h.update(f.SerializeToString(deterministic=True))
+    kinds: set[tuple[str, str]] = set()
+
+    def walk(graph: Any) -> None:
+        for node in graph.node:
+            kinds.add((node.domain, node.op_type))
+            for attr in node.attribute:
+                for sub in (attr.g, *attr.graphs):
+                    walk(sub)
+
+    walk(model.graph)
+    for f in model.functions:
+        walk(f)
+    for domain, op_type in sorted(kinds):
+        try:
+            since = onnx.defs.get_schema(op_type, versions.get(domain, opset), domain).since_version
+        except Exception:  # noqa: BLE001 - a function or unknown op: its body is hashed already
+            since = -1
+        h.update(f"{domain}::{op_type}@{since};".encode())
+    return h.digest()
 
 
 def _validate(model: bytes) -> None:
