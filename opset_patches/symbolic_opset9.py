@@ -2790,6 +2790,324 @@ def adaptive_max_pool3d(self: Tensor, output_size: Sequence[int]) -> tuple[Tenso
 
 
 # --- group LU (issue 7 linear algebra: LU family) ---
+from collections.abc import Sequence as _LUSequence  # noqa: E402
+from typing import Optional as _LUOptional  # noqa: E402
+
+from opset_patches import _lu as _lu_h  # noqa: E402
+from opset_patches import _order as _lu_order  # noqa: E402
+
+# Every op of this group: LU with partial pivoting unrolled over the static matrix size
+# (export the last two dims static; batch dims stay dynamic), matrices up to _lu_h.MAX_N.
+# TensorRT: all of them parse (Where/Equal/ArgMax/ReduceSum/MatMul/Slice/Concat), the
+# natural-form Det of linalg_det/logdet aside (see there).
+
+
+def _lu_factor(A: Tensor, pivot: bool, what: str) -> _lu_h.LU:
+    if not pivot:
+        raise OpfillError(f"{what}: pivot=False is not supported (eager's CPU kernel has no LU without pivoting "
+                          "either); use pivot=True")
+    return _lu_h.factor(A, what, square=False)
+
+
+@_symbolic("aten::linalg_lu_factor_ex")
+def linalg_lu_factor_ex(A: Tensor, pivot: bool = True, check_errors: bool = False) -> tuple[Tensor, Tensor, Tensor]:
+    """linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info)
+
+    getrf unrolled over min(m, n) steps (``_lu.factor``): pivot = first max |a| of the column
+    (ArgMax), row swap by one-hot Where + ReduceSum, scale by 1/pivot, rank-1 update under
+    masks. Pivots (int32, 1-based) and info (first zero pivot, 1-based) are eager's exactly;
+    LU within 64 ULP / atol 1e-5 (float32), 2e-14 (float64) of eager's on the test rows (pivots
+    well separated; near-ties may pivot differently from MKL, whose blocked updates round
+    differently). check_errors is not checked (no errors at export). TensorRT: parsable.
+    """
+    f = _lu_factor(A, pivot, "linalg_lu_factor_ex")
+    return f.lu, f.pivots_out(), f.info_out()
+
+
+@_symbolic("aten::linalg_lu_factor", dynamo=())  # the dynamo exporter reaches linalg_lu_factor_ex
+def linalg_lu_factor(A: Tensor, pivot: bool = True) -> tuple[Tensor, Tensor]:
+    """linalg_lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots)
+
+    linalg_lu_factor_ex without info. TensorRT: parsable.
+    """
+    f = _lu_factor(A, pivot, "linalg_lu_factor")
+    return f.lu, f.pivots_out()
+
+
+@_symbolic("aten::_lu_with_info", dynamo=())  # torch.lu; the dynamo exporter reaches linalg_lu_factor_ex
+def _lu_with_info(self: Tensor, pivot: bool = True, check_errors: bool = True) -> tuple[Tensor, Tensor, Tensor]:
+    """_lu_with_info(Tensor self, bool pivot=True, bool check_errors=True) -> (Tensor LU, Tensor pivots, Tensor info)
+
+    torch.lu: linalg_lu_factor_ex. TensorRT: parsable.
+    """
+    f = _lu_factor(self, pivot, "lu")
+    return f.lu, f.pivots_out(), f.info_out()
+
+
+@_symbolic("aten::linalg_lu")
+def linalg_lu(A: Tensor, pivot: bool = True) -> tuple[Tensor, Tensor, Tensor]:
+    """linalg_lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U)
+
+    getrf (as linalg_lu_factor_ex), then P[perm[i], i] = 1 (Equal, Transpose), L and U by
+    triangle masks. m x n inputs: L is m x k, U k x n. TensorRT: parsable.
+    """
+    f = _lu_factor(A, pivot, "linalg_lu")
+    L, U = _lu_h.unpack(f.lu, f.rank, f.m, f.n, f.dt)
+    return _lu_h.perm_matrix(f.perm, f.rank, f.m, f.dt), L, U
+
+
+@_symbolic("aten::lu_unpack")
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
+              unpack_pivots: bool = True) -> tuple[Tensor, Tensor, Tensor]:
+    """lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U)
+
+    The permutation from the (run-time) pivots by k unrolled one-hot row swaps, P from it
+    (exact); L and U by triangle masks. Outputs not asked for are empty, as eager. TensorRT: parsable.
+    """
+    dt = _lu_h.check_float(LU_data, "lu_unpack")
+    rank, m, n = _lu_h.matrix_dims(LU_data, "lu_unpack", square=False)
+    empty = op.const([], dt)
+    P = L = U = empty
+    if unpack_pivots:
+        perm, prank = _lu_h.perm_from_pivots(LU_pivots, m, min(m, n))
+        P = _lu_h.perm_matrix(perm, prank, m, dt)
+    if unpack_data:
+        L, U = _lu_h.unpack(LU_data, rank, m, n, dt)
+    return P, L, U
+
+
+def _lu_solve_impl(LU: Tensor, pivots: Tensor, B: Tensor, left: bool, adjoint: bool, what: str) -> Tensor:
+    dt = _lu_h.check_float(LU, what)
+    rl, _, n = _lu_h.matrix_dims(LU, what)
+    perm, rp = _lu_h.perm_from_pivots(pivots, n, n)
+    rank = max(rl, rp, op.rank(B))
+    b = op.cast(B, dt) if op.dtype(B) != dt else B
+    return _lu_h.solve_general(_lu_h.lift(LU, rl, rank), _lu_h.lift(perm, rp, rank), _lu_h.lift(b, op.rank(B), rank),
+                               rank, n, left, adjoint, dt)
+
+
+@_symbolic("aten::linalg_lu_solve")
+def linalg_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, left: bool = True, adjoint: bool = False) -> Tensor:
+    """linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor
+
+    getrs: the permutation from the run-time pivots (unrolled one-hot swaps), B's rows
+    permuted (Where + ReduceSum, exact), then unit-lower and upper substitutions unrolled
+    over n (MatMul of a row against the solved rows, Sub, Div); adjoint: U^T, L^T, inverse
+    permutation; left=False: the transposed problem. Batch dims broadcast. TensorRT: parsable.
+    """
+    return _lu_solve_impl(LU, pivots, B, left, adjoint, "linalg_lu_solve")
+
+
+@_symbolic("aten::lu_solve", dynamo=())  # the dynamo exporter reaches linalg_lu_solve
+def lu_solve(self: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+    """lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor
+
+    linalg_lu_solve(LU_data, LU_pivots, self). TensorRT: parsable.
+    """
+    return _lu_solve_impl(LU_data, LU_pivots, self, True, False, "lu_solve")
+
+
+@_symbolic("aten::_linalg_solve_ex")
+def _linalg_solve_ex(A: Tensor, B: Tensor, left: bool = True,
+                     check_errors: bool = False) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """_linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor LU, Tensor pivots, Tensor info)
+
+    getrf of A then getrs (see linalg_lu_factor_ex, linalg_lu_solve); B a vector where eager
+    reads it as one (B 1-D or B.shape == A.shape[:-1]; with dynamic dims, where the known
+    sizes allow it). Measured vs eager on well-conditioned batches: see the test rows.
+    TensorRT: parsable.
+    """
+    x, f, _ = _lu_h.solve_ex(A, B, left, "linalg_solve")
+    return x, f.lu, f.pivots_out(), f.info_out()
+
+
+@_symbolic("aten::linalg_solve_ex", dynamo=())  # the dynamo exporter reaches _linalg_solve_ex
+def linalg_solve_ex(A: Tensor, B: Tensor, left: bool = True, check_errors: bool = False) -> tuple[Tensor, Tensor]:
+    """linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info)
+
+    _linalg_solve_ex's result and info. TensorRT: parsable.
+    """
+    x, f, _ = _lu_h.solve_ex(A, B, left, "linalg_solve_ex")
+    return x, f.info_out()
+
+
+@_symbolic("aten::linalg_solve", dynamo=())  # the dynamo exporter reaches _linalg_solve_ex
+def linalg_solve(A: Tensor, B: Tensor, left: bool = True) -> Tensor:
+    """linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor
+
+    _linalg_solve_ex's result (a singular A gives inf/nan where eager raises). TensorRT: parsable.
+    """
+    return _lu_h.solve_ex(A, B, left, "linalg_solve")[0]
+
+
+@_symbolic("aten::linalg_inv_ex")
+def linalg_inv_ex(A: Tensor, check_errors: bool = False) -> tuple[Tensor, Tensor]:
+    """linalg_inv_ex(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info)
+
+    As eager: solve(A, I) through getrf + getrs unrolled over n; info = first zero pivot.
+    TensorRT: parsable.
+    """
+    return _lu_h.inverse(A, "linalg_inv_ex")
+
+
+@_symbolic("aten::linalg_inv", dynamo=())  # the dynamo exporter reaches linalg_inv_ex
+def linalg_inv(A: Tensor) -> Tensor:
+    """linalg_inv(Tensor A) -> Tensor
+
+    linalg_inv_ex's inverse (a singular A gives inf/nan where eager raises). TensorRT: parsable.
+    """
+    return _lu_h.inverse(A, "linalg_inv")[0]
+
+
+@_symbolic("aten::linalg_det", dynamo=(), wraps_builtin=True)
+def linalg_det(A: Tensor) -> Tensor:
+    """linalg_det(Tensor A) -> Tensor
+
+    As eager: getrf of A^T, det = (-1)^swaps * prod(diag U) (ReduceProd). From opset 11,
+    float32, torch's own ONNX Det is kept (this op is in front of it): Det is not TensorRT-
+    parsable, so the tensorrt target takes the LU form; float64 always takes the LU form
+    (onnxruntime has no float64 Det). TensorRT: the LU form parses.
+    """
+    dt = _lu_h.check_float(A, "linalg_det")
+    _, _, n = _lu_h.matrix_dims(A, "linalg_det")
+    if op.opset >= 11 and dt == torch.float32 and not op.for_tensorrt and n > 0:
+        if op.may_defer:
+            return NotImplemented
+        return op.Det(A)
+    return _lu_h.det_from(_lu_h.det_parts(A, "linalg_det"))
+
+
+@_symbolic("aten::logdet", dynamo=(), wraps_builtin=True)
+def logdet(self: Tensor) -> Tensor:
+    """logdet(Tensor self) -> Tensor
+
+    As eager: slogdet, nan where the sign is -1 (-inf for a singular matrix). From opset 11,
+    float32, torch's own Log(Det) is kept, except for the tensorrt target (Det is not
+    TensorRT-parsable); float64 always takes the LU form (onnxruntime has no float64 Det).
+    """
+    dt = _lu_h.check_float(self, "logdet")
+    if op.opset >= 11 and dt == torch.float32 and not op.for_tensorrt and op.may_defer:
+        return NotImplemented
+    f = _lu_h.det_parts(self, "logdet")
+    sign, logabs = _lu_h.slogdet_from(f)
+    if f.diag is None:  # 0x0: log(1)
+        return logabs
+    return op.Where(op.Less(sign, op.const(0.0, dt)), op.const(float("nan"), dt), logabs)
+
+
+@_symbolic("aten::_linalg_slogdet")
+def _linalg_slogdet(A: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """_linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet, Tensor LU, Tensor pivots)
+
+    As eager: getrf of A^T; sign = (-1)^swaps prod(sign(diag U)), logabsdet = sum(log|diag U|).
+    LU and pivots are those of A^T, as eager's. TensorRT: parsable.
+    """
+    f = _lu_h.det_parts(A, "slogdet")
+    sign, logabs = _lu_h.slogdet_from(f)
+    return sign, logabs, f.lu, f.pivots_out()
+
+
+@_symbolic("aten::linalg_slogdet", dynamo=())  # the dynamo exporter reaches _linalg_slogdet
+def linalg_slogdet(A: Tensor) -> tuple[Tensor, Tensor]:
+    """linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet)
+
+    See _linalg_slogdet. TensorRT: parsable.
+    """
+    return _lu_h.slogdet_from(_lu_h.det_parts(A, "linalg_slogdet"))
+
+
+@_symbolic("aten::slogdet", dynamo=())
+def slogdet(self: Tensor) -> tuple[Tensor, Tensor]:
+    """slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet)
+
+    See _linalg_slogdet. TensorRT: parsable.
+    """
+    return _lu_h.slogdet_from(_lu_h.det_parts(self, "slogdet"))
+
+
+@_symbolic("aten::linalg_matrix_power", dynamo=())  # dynamo: MatMuls, and linalg_inv_ex for n < 0
+def linalg_matrix_power(self: Tensor, n: int) -> Tensor:
+    """linalg_matrix_power(Tensor self, int n) -> Tensor
+
+    As eager: n = 0 the identity; n < 0 the inverse (linalg_inv) raised to -n; the same
+    binary-powering MatMuls in the same order. TensorRT: parsable.
+    """
+    dt = _lu_h.check_float(self, "linalg_matrix_power")
+    rank, _, size = _lu_h.matrix_dims(self, "linalg_matrix_power")
+    a = self
+    if n < 0:
+        a = _lu_h.inverse(self, "linalg_matrix_power")[0]
+    return _lu_h.matmul_power(a, abs(n), rank, size, dt)
+
+
+@_symbolic("aten::linalg_matrix_exp")
+def linalg_matrix_exp(self: Tensor) -> Tensor:
+    """linalg_matrix_exp(Tensor self) -> Tensor
+
+    As eager (Bader-Blanes-Casas optimized Taylor, not Pade): per matrix by its 1-norm, T1, T2,
+    T4, T8, T12, or T18 of A / 2^s followed by s squarings; every branch is evaluated and
+    Where picks each matrix's (s is data-dependent: 128 Where-guarded squarings, which
+    covers every finite float32 norm and float64 norms up to 3.7e38, nan above).
+    TensorRT: parsable (~700 nodes).
+    """
+    dt = _lu_h.check_float(self, "linalg_matrix_exp")
+    rank, _, n = _lu_h.matrix_dims(self, "linalg_matrix_exp")
+    if n == 0:
+        return self
+    return _lu_h.matrix_exp(self, rank, n, dt)
+
+
+def _lu_static_shape(x: Tensor, what: str) -> list[int]:
+    sizes = op.sizes(x)
+    if any(s is None for s in sizes):
+        raise OpfillError(f"{what}: every dim of the input must be static (export without dynamic axes on it); "
+                          f"got sizes {sizes}")
+    return [int(s) for s in sizes]
+
+
+@_symbolic("aten::linalg_tensorinv", dynamo=())  # the dynamo exporter reaches linalg_inv_ex
+def linalg_tensorinv(self: Tensor, ind: int = 2) -> Tensor:
+    """linalg_tensorinv(Tensor self, int ind=2) -> Tensor
+
+    As eager: reshape to (prod(shape[:ind]), prod(shape[ind:])), linalg_inv, reshape to
+    shape[ind:] + shape[:ind] (static shapes). TensorRT: parsable.
+    """
+    shape = _lu_static_shape(self, "linalg_tensorinv")
+    if ind <= 0:
+        raise OpfillError(f"linalg_tensorinv: ind={ind}; expected a positive ind")
+    rows, cols = math.prod(shape[:ind]), math.prod(shape[ind:])
+    if rows != cols:
+        raise OpfillError(f"linalg_tensorinv: prod(shape[:ind]) = {rows} != prod(shape[ind:]) = {cols}")
+    sp = (_lu_h.check_float(self, "linalg_tensorinv"), 2, rows, cols)
+    inv = _lu_h.inverse(op.Reshape(self, _lu_order.ints([rows, cols])), "linalg_tensorinv", sp)[0]
+    return op.Reshape(inv, _lu_order.ints(shape[ind:] + shape[:ind]))
+
+
+@_symbolic("aten::linalg_tensorsolve", dynamo=())  # the dynamo exporter reaches _linalg_solve_ex
+def linalg_tensorsolve(self: Tensor, other: Tensor, dims: _LUOptional[_LUSequence[int]] = None) -> Tensor:
+    """linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor
+
+    As eager: dims moved to the end (Transpose), reshape to a square matrix, linalg_solve
+    against other flattened, reshape to the trailing dims (static shapes). TensorRT: parsable.
+    """
+    shape = _lu_static_shape(self, "linalg_tensorsolve")
+    oshape = _lu_static_shape(other, "linalg_tensorsolve")
+    nd = len(shape)
+    x = self
+    if dims:
+        src = [_lu_order.wrap_dim(d, nd) for d in dims]
+        rest = [d for d in range(nd) if d not in src]
+        x = op.Transpose(x, perm=rest + src)
+        shape = [shape[d] for d in rest + src]
+    result_shape = shape[len(oshape):]
+    rows, cols = math.prod(oshape), math.prod(result_shape)
+    if rows != cols:
+        raise OpfillError(f"linalg_tensorsolve: prod(other.shape) = {rows} != prod of the result dims = {cols}")
+    dt = _lu_h.check_float(self, "linalg_tensorsolve")
+    b = op.Reshape(other if op.dtype(other) == dt else op.cast(other, dt), _lu_order.ints([rows, 1]))
+    x = _lu_h.solve_ex(op.Reshape(x, _lu_order.ints([rows, cols])), b, True, "linalg_tensorsolve",
+                       sp=(dt, 2, rows, cols), b_rank=2)[0]
+    return op.Reshape(x, _lu_order.ints(result_shape))
 # --- end group LU ---
 
 

@@ -92,8 +92,16 @@ def export(
             logging.disable(logging.NOTSET)
 
 
+def _static_dims(case: _cases.OpCase, a: torch.Tensor) -> list[int]:
+    """The row's static dims of ``a``: all of them, or none where ``a`` lacks one (a flat
+    sweep input of a matrix row: its callable builds the matrices)."""
+    if not case.static_dims or not all(-a.dim() <= d < a.dim() for d in case.static_dims):
+        return []
+    return sorted({d % a.dim() for d in case.static_dims})
+
+
 def _dynamic_dims(case: _cases.OpCase, a: torch.Tensor) -> list[int]:
-    static = {d % a.dim() for d in case.static_dims if -a.dim() <= d < a.dim()} if a.dim() else set()
+    static = _static_dims(case, a)
     return [d for d in range(a.dim()) if d not in static]
 
 
@@ -384,6 +392,8 @@ def check(
                     f"drop {dtype_name} from the case row of {case.id}"
                 ) from None
             structure = (sample.key, *(a.dim() for a in sample.args))
+            # Static dims are baked into the export: samples differing there need their own.
+            structure += tuple(tuple(a.shape[d] for d in _static_dims(case, a)) for a in sample.args)
             if exporter == "dynamo" and sample.fn is not None:
                 # torch.export ties dims that meet in an elementwise op and fixes size-1 dims:
                 # a broadcasting OpInfo sample cannot reuse another sample's export.
