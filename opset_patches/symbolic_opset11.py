@@ -1397,3 +1397,36 @@ def histogram(self: Tensor, bins: int = 100, range: Optional[Sequence[float]] = 
 
 
 # --- end group B6 ---
+
+
+
+# --- group FT (issue 7 FFT) ---
+from collections.abc import Sequence as _FTSequence  # noqa: E402
+from typing import Optional as _FTOptional  # noqa: E402
+
+from opset_patches import _fft as _ft  # noqa: E402
+
+
+# dynamo=(): torch's decomposition (aten::roll) exports for static sizes; where a size is dynamic
+# torchlib's roll fails (its shift is a SymInt), but a pack function for fftshift would take the
+# complex spectra it mostly shifts away from torchlib's complex path (no complex registration yet).
+@_symbolic("aten::fft_fftshift", dynamo=())
+def fft_fftshift(self: Tensor, dim: _FTOptional[_FTSequence[int]] = None) -> Tensor:
+    """fft_fftshift(Tensor self, int[1]? dim=None) -> Tensor
+
+    roll by n // 2 along each dim (default all): Concat(x[ceil(n/2):], x[:ceil(n/2)]) with
+    Slice-10 (sizes static or read from Shape). Any dtype; a complex value (carried as a real
+    [..., 2] tensor) is shifted on its own dims. Exact. TensorRT: Slice and Concat, parsable.
+    """
+    return _ft.shift(self, dim, inverse=False)
+
+
+@_symbolic("aten::fft_ifftshift", dynamo=())
+def fft_ifftshift(self: Tensor, dim: _FTOptional[_FTSequence[int]] = None) -> Tensor:
+    """fft_ifftshift(Tensor self, int[1]? dim=None) -> Tensor
+
+    roll by -(n // 2) along each dim (default all): Concat(x[n//2:], x[:n//2]). As
+    fft_fftshift otherwise: exact, TensorRT-parsable.
+    """
+    return _ft.shift(self, dim, inverse=True)
+# --- end group FT ---

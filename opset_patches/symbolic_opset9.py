@@ -3121,3 +3121,150 @@ def linalg_tensorsolve(self: Tensor, other: Tensor, dims: _LUOptional[_LUSequenc
 
 # --- group V7 (issue 7 vision: grid sampling, unpooling, resampling) ---
 # --- end group V7 ---
+
+
+
+# --- group FT (issue 7 FFT: complex values carried as real [..., 2] tensors) ---
+import inspect as _ft_inspect  # noqa: E402
+
+from opset_patches import _fft as _ft  # noqa: E402
+from torch_opfill import registry as _ft_registry  # noqa: E402
+
+# abs, _conj and conj_physical have torch built-ins, right for real tensors and wrong for a
+# complex value carried as [..., 2]: these wrap the built-in (wraps_builtin) and hand it every
+# real input (NotImplemented; under override, which has no built-in behind it, the same ONNX
+# the built-in emits).
+_FT_WRAPS = {"wraps_builtin": True} if "wraps_builtin" in _ft_inspect.signature(_ft_registry.symbolic).parameters else {}
+
+
+def _ft_parts(self: Tensor):
+    """(re, im, rank, dtype, 0-d?) of a carried complex value; a 0-d one as shape [1]."""
+    rank = op.rank(self) - 1
+    z = self
+    if rank == 0:  # 0-d parts: TorchScript's scalar analysis would compute float64 ones in float32
+        z, rank = op.Reshape(self, op.const([1, 2], torch.int64)), 1
+    return _ft.part(z, rank, 0), _ft.part(z, rank, 1), _ft.real_dtype(self), op.rank(self) == 1
+
+
+def _ft_unbatch(x: Tensor, scalar: bool) -> Tensor:
+    return op.Reshape(x, op.const([], torch.int64)) if scalar else x
+
+
+@_symbolic("aten::view_as_real", dynamo=())
+def ft_view_as_real(self: Tensor) -> Tensor:
+    """view_as_real(Tensor(a) self) -> Tensor(a)
+
+    A complex value is carried as the real [..., 2] tensor view_as_real returns: Identity of
+    it (a new value, so each exporter types it as the real tensor it is). Exact. TensorRT:
+    Identity, parsable.
+    """
+    if not _ft.is_complex(self, 0):
+        raise OpfillError("aten::view_as_real: the input is not a complex value torch-opfill carries "
+                          "(view_as_real is only supported for complex tensors)")
+    return op.Identity(self)
+
+
+@_symbolic("aten::view_as_complex", dynamo=())
+def ft_view_as_complex(self: Tensor) -> Tensor:
+    """view_as_complex(Tensor(a) self) -> Tensor(a)
+
+    The real [..., 2] input is the carried form of the complex result: Identity of it (a new
+    value; later ops read it as complex from the graph's types). Exact. TensorRT: Identity.
+    """
+    return _ft.carry(op.Identity(self), op.dtype(self), op.rank(self))
+
+
+@_symbolic("aten::real", dynamo=())
+def ft_real(self: Tensor) -> Tensor:
+    """real(Tensor(a) self) -> Tensor(a)
+
+    Complex: Gather of part 0 of the trailing dim. Real: the input itself. Exact.
+    TensorRT: Gather, parsable.
+    """
+    if not _ft.is_complex(self, 0):
+        return self
+    return _ft.part(self, op.rank(self) - 1, 0)
+
+
+@_symbolic("aten::imag", dynamo=())
+def ft_imag(self: Tensor) -> Tensor:
+    """imag(Tensor(a) self) -> Tensor(a)
+
+    Complex: Gather of part 1 of the trailing dim (eager rejects real tensors). Exact.
+    TensorRT: Gather, parsable.
+    """
+    if not _ft.is_complex(self, 0):
+        raise OpfillError("aten::imag: imag is not implemented for tensors with non-complex dtypes (as eager)")
+    return _ft.part(self, op.rank(self) - 1, 1)
+
+
+@_symbolic("aten::angle", dynamo=())
+def ft_angle(self: Tensor) -> Tensor:
+    """angle(Tensor self) -> Tensor
+
+    Complex: atan2(im, re) as C's (signed zeros: angle(-1 - 0j) = -pi; infinities; nan),
+    from Atan of |im|/|re| reflected by the parts' sign bits. Real: pi where x < 0, else 0,
+    nan kept (eager's kernel); integers give float32. float32/float64 within 2 ULP of eager.
+    TensorRT: Atan, Div, Where, parsable.
+    """
+    if not _ft.is_complex(self, 0):
+        dt = op.dtype(self)
+        work = dt if dt.is_floating_point else torch.float32
+        x = self if dt == work else op.cast(self, work)
+        # pi * (x < 0): a tensor operand, so TorchScript's scalar analysis keeps float64
+        out = op.Mul(op.cast(op.Less(x, op.const(0.0, work)), work), op.const(math.pi, work))
+        return op.Where(op.IsNaN(x), x, out) if dt.is_floating_point else out
+    re, im, dt, scalar = _ft_parts(self)
+    return _ft_unbatch(_ft.atan2(im, re, dt), scalar)
+
+
+@_symbolic("aten::abs", dynamo=(), **_FT_WRAPS)
+def ft_abs(self: Tensor) -> Tensor:
+    """abs(Tensor self) -> Tensor
+
+    Complex: hypot(re, im), scaled by a power of two so no square overflows or underflows
+    (the pack's hypot), inf if either part is inf. float32/float64 within 1 ULP of eager.
+    Real: Abs, exactly torch's own symbolic. TensorRT: parsable.
+    """
+    if not _ft.is_complex(self, 0):
+        return NotImplemented if op.may_defer else op.Abs(self)
+    re, im, dt, scalar = _ft_parts(self)
+    return _ft_unbatch(hypot(re, im), scalar)
+
+
+def _ft_conj(self: Tensor) -> Tensor:
+    if not _ft.is_complex(self, 0):
+        return NotImplemented if op.may_defer else self
+    return _ft.conj(self, _ft.real_dtype(self))
+
+
+@_symbolic("aten::_conj", dynamo=(), **_FT_WRAPS)
+def ft__conj(self: Tensor) -> Tensor:
+    """_conj(Tensor(a) self) -> Tensor(a)
+
+    Complex: the imaginary part negated (Mul by [1, -1]; the conjugate is materialized, so
+    resolve_conj stays torch's no-op). Real: the input, as torch's own symbolic. Exact.
+    TensorRT: Mul, parsable.
+    """
+    return _ft_conj(self)
+
+
+@_symbolic("aten::conj", dynamo=())
+def ft_conj(self: Tensor) -> Tensor:
+    """conj(Tensor(a) self) -> Tensor(a)
+
+    As aten::_conj: Mul by [1, -1] for a complex value, the input for a real one. Exact.
+    TensorRT: Mul, parsable.
+    """
+    return _ft_conj(self)
+
+
+@_symbolic("aten::conj_physical", dynamo=(), **_FT_WRAPS)
+def ft_conj_physical(self: Tensor) -> Tensor:
+    """conj_physical(Tensor self) -> Tensor
+
+    As aten::_conj: Mul by [1, -1] for a complex value, the input for a real one. Exact.
+    TensorRT: Mul, parsable.
+    """
+    return _ft_conj(self)
+# --- end group FT ---

@@ -186,6 +186,40 @@ def ts_sizes(value: Any) -> list[int | None] | None:
     return ts_symbolic_helper()._get_tensor_sizes(value)
 
 
+_TS_COMPLEX = {"ComplexFloat", "ComplexDouble", "ComplexHalf"}
+
+
+def ts_original_complex_rank(g: Any, index: int) -> int | None:
+    """Rank of input ``index`` of the ATen node being converted where that input is a complex
+    tensor (its ONNX value is then whatever carries it); None otherwise or if unknown."""
+    node = getattr(g, "original_node", None)
+    if node is None:
+        return None
+    inputs = list(node.inputs())
+    if index >= len(inputs):
+        return None
+    t = inputs[index].type()
+    if not isinstance(t, torch._C.TensorType) or t.scalarType() not in _TS_COMPLEX:
+        return None
+    return t.dim() if t.dim() is not None else -1
+
+
+def ts_original_kind(g: Any) -> str:
+    node = getattr(g, "original_node", None)
+    return node.kind() if node is not None else "?"
+
+
+def ts_set_type(value: Any, dtype: torch.dtype, rank: int) -> Any:
+    """Type ``value`` as a ``dtype`` tensor of ``rank`` where ONNX shape inference left it
+    untyped (the exporter would otherwise keep the original node's, e.g. complex, type)."""
+    if isinstance(value, torch._C.Value):
+        t = value.type()
+        if not isinstance(t, torch._C.TensorType) or t.scalarType() is None or t.dim() is None:
+            base = t if isinstance(t, torch._C.TensorType) else torch._C.TensorType.get()
+            value.setType(base.with_dtype(dtype).with_sizes([None] * rank))
+    return value
+
+
 # --------------------------------------------------------------------------- dynamo / onnxscript
 
 

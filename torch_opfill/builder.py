@@ -98,6 +98,15 @@ class _Backend:
     def sizes(self, x: Any) -> list[int | None] | None:
         raise NotImplementedError
 
+    def complex_rank(self, index: int) -> int | None:
+        return None  # dynamo: complex values reach torchlib's complex functions, not pack ops
+
+    def node_kind(self) -> str:
+        return "op"
+
+    def typed(self, x: Any, dtype: torch.dtype, rank: int) -> Any:
+        return x
+
 
 class TorchScriptBackend(_Backend):
     def __init__(self, g: Any) -> None:
@@ -121,6 +130,15 @@ class TorchScriptBackend(_Backend):
 
     def sizes(self, x):
         return _compat.ts_sizes(x)
+
+    def complex_rank(self, index):
+        return _compat.ts_original_complex_rank(self.g, index)
+
+    def node_kind(self):
+        return _compat.ts_original_kind(self.g)
+
+    def typed(self, x, dtype, rank):
+        return _compat.ts_set_type(x, dtype, rank)
 
 
 def _ts_attr_name(key: str, value: Any) -> str:
@@ -315,6 +333,21 @@ class _Op:
         if s is None:
             raise OpfillError("input rank is unknown at export time; export with a static rank")
         return list(s)
+
+    def complex_rank(self, index: int) -> int | None:
+        """TorchScript: the rank of argument ``index`` of the ATen call being exported where
+        that argument is a complex tensor (-1: rank unknown), carried as a real ``[..., 2]``
+        value by the pack's complex ops; None for real arguments, and always under dynamo."""
+        return _current().complex_rank(index)
+
+    def node_kind(self) -> str:
+        """The ATen op being exported (TorchScript), for error messages."""
+        return _current().node_kind()
+
+    def typed(self, x: Any, dtype: torch.dtype, rank: int) -> Any:
+        """``x`` typed as a real ``dtype`` tensor of ``rank`` where the exporter left it
+        untyped (TorchScript would keep the original node's type, e.g. complex)."""
+        return _current().typed(x, dtype, rank)
 
     def static_size(self, x: Any, axis: int, what: str) -> int:
         """The static size of dim ``axis`` of ``x``; an error naming ``what`` needs it otherwise.
