@@ -7,3 +7,44 @@ import functools
 from torch_opfill import Tensor, op, symbolic
 
 _symbolic = functools.partial(symbolic, opset=20)
+
+
+
+# --- group V7 (issue 7 vision: grid sampling, unpooling, resampling) ---
+from opset_patches import _vision as _v7  # noqa: E402
+
+
+@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True)
+def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                 align_corners: bool) -> Tensor:
+    """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
+
+    ONNX GridSample-20 (any rank; 5-D input gets the opset-9 Gather composition under
+    torch_opfill.target("tensorrt")); torch's own symbolic where it emits the same node.
+    TensorRT: GridSample parses for 4-D input only.
+    """
+    return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+@_symbolic("aten::grid_sampler_2d", dynamo=())  # torchlib has it
+def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
+
+    ONNX GridSample-20. TensorRT: parsable (float32/float16).
+    """
+    return _v7.grid_sampler_any("grid_sampler_2d", input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+@_symbolic("aten::grid_sampler_3d", dynamo=())  # torchlib has it
+def grid_sampler_3d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
+
+    ONNX GridSample-20 (5-D); under torch_opfill.target("tensorrt") the opset-9 Gather
+    composition, as TensorRT parses 4-D GridSample only.
+    """
+    return _v7.grid_sampler_any("grid_sampler_3d", input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+# --- end group V7 ---

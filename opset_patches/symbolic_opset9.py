@@ -3120,6 +3120,135 @@ def linalg_tensorsolve(self: Tensor, other: Tensor, dims: _LUOptional[_LUSequenc
 
 
 # --- group V7 (issue 7 vision: grid sampling, unpooling, resampling) ---
+from opset_patches import _vision as _v7  # noqa: E402
+from typing import Optional as _V7Optional  # noqa: E402
+from collections.abc import Sequence as _V7Sequence  # noqa: E402
+
+
+@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True)
+def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                 align_corners: bool) -> Tensor:
+    """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
+
+    What F.grid_sample records under TorchScript; 4-D input follows grid_sampler_2d, 5-D
+    grid_sampler_3d. Below opset 16 (and for 5-D input below 20, where torch's symbolic
+    refuses it) the Gather composition; the dynamo exporter decomposes it to grid_sampler_2d/3d.
+
+    Eager's CPU kernel step by step (_vision.grid_sample): unnormalize (g + 1) * size / 2 - 0.5
+    (align_corners: (g + 1) * (size - 1) / 2; the 3-D kernel's ((g + 1) * size - 1) / 2), with
+    the multiply-adds eager's vectorized 2-D float32 kernel fuses done in float64 (bit-equal
+    there), border/reflection padding (reflection about -0.5 and size - 0.5 without
+    align_corners; nan to 0 in the 2-D kernel, to size - 1 in the 3-D one, as eager), then
+    bilinear (4 taps / 8 for 3-D), nearest (round half to even) or bicubic (16 taps,
+    A = -0.75), each tap read with Gather on the flattened input (GatherElements from opset 11),
+    0 where it falls outside in zeros mode. Measured against eager: float32 bilinear/nearest and
+    every 3-D mode bit-equal, float16 bit-equal, bicubic and float64 within a few ULP of the
+    taps. Opset 16 (4-D) / 20 (any rank): ONNX GridSample, torch's own symbolic where it has
+    one. TensorRT: GridSample parses for 4-D input only; 5-D input gets this composition under
+    torch_opfill.target("tensorrt") (Gather/GatherElements, Floor, Round, Mod, Where, IsNaN,
+    no float64: parsable in float32/float16).
+    """
+    return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+@_symbolic("aten::grid_sampler_2d", dynamo=())  # torchlib has it (GridSample)
+def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
+
+    4-D input [N, C, H, W], grid [N, Ho, Wo, 2]: the Gather composition of grid_sampler below
+    opset 16. TensorRT: parsable (no float64).
+    """
+    return _v7.grid_sampler_any("grid_sampler_2d", input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+@_symbolic("aten::grid_sampler_3d", dynamo=())  # torchlib has it (GridSample)
+def grid_sampler_3d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
+
+    5-D input [N, C, D, H, W], grid [N, Do, Ho, Wo, 3]: the Gather composition of grid_sampler
+    (eager's scalar 3-D kernel) below opset 20. TensorRT: parsable (no float64).
+    """
+    return _v7.grid_sampler_any("grid_sampler_3d", input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+@_symbolic("aten::max_unpool2d", dynamo=())  # the dynamo exporter decomposes it (ScatterND)
+def max_unpool2d(self: Tensor, indices: Tensor, output_size: _V7Sequence[int]) -> Tensor:
+    """max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor
+
+    Values scattered to their flat H x W indices in a zero plane (Expand, Reshape;
+    ScatterElements, Scatter below opset 11), any input size, 3-D or 4-D; also what
+    F.max_unpool1d records. Exact. Indices are not range-checked (eager raises). Under
+    TorchScript F.max_unpool1d/2d/3d need an explicit output_size: without one, torch's
+    F._unpool_output_size checks the traced default size with torch._check_value, which
+    raises TypeError on a tensor before the ATen op is reached. TensorRT: parsable
+    (ScatterElements/Scatter; MaxUnpool itself is not).
+    """
+    return _v7.max_unpool("max_unpool2d", self, indices, output_size, 2)
+
+
+@_symbolic("aten::max_unpool3d", dynamo=())
+def max_unpool3d(self: Tensor, indices: Tensor, output_size: _V7Sequence[int], stride: _V7Sequence[int],
+                 padding: _V7Sequence[int]) -> Tensor:
+    """max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor
+
+    As max_unpool2d over D x H x W (stride and padding only enter eager's checks). Exact.
+    TensorRT: parsable.
+    """
+    return _v7.max_unpool("max_unpool3d", self, indices, output_size, 3)
+
+
+@_symbolic("aten::_upsample_bilinear2d_aa.vec", dynamo=())  # torchlib: Resize(antialias=1)
+def _upsample_bilinear2d_aa_vec(input: Tensor, output_size: _V7Optional[_V7Sequence[int]], align_corners: bool,
+                                scale_factors: _V7Optional[_V7Sequence[float]]) -> Tensor:
+    """_upsample_bilinear2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor
+
+    F.interpolate(mode="bilinear", antialias=True). Eager's separable kernel (_vision.upsample_aa):
+    per axis (W, then H; an unchanged axis skipped) the triangle filter widened to the scale
+    when downsampling (support = scale), weights normalised to sum 1, computed at export time
+    in eager's opmath dtype with its promotions (constants: static input and output sizes);
+    each output sums its window's taps in eager's order (Gather per tap column, Mul, Add).
+    float16: sums in float32, rounded between the passes as eager. TensorRT: parsable
+    (Gather, Mul, Add, Where), unlike torchlib's Resize(antialias=1), which TensorRT rejects.
+    """
+    scales = list(scale_factors) if scale_factors is not None else [None, None]
+    return _v7.upsample_aa("_upsample_bilinear2d_aa", input, output_size, align_corners, scales, 2)
+
+
+@_symbolic("aten::_upsample_bilinear2d_aa", dynamo=())
+def _upsample_bilinear2d_aa(self: Tensor, output_size: _V7Sequence[int], align_corners: bool,
+                            scales_h: _V7Optional[float] = None, scales_w: _V7Optional[float] = None) -> Tensor:
+    """_upsample_bilinear2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor
+
+    As _upsample_bilinear2d_aa.vec. TensorRT: parsable.
+    """
+    return _v7.upsample_aa("_upsample_bilinear2d_aa", self, output_size, align_corners, [scales_h, scales_w], 2)
+
+
+@_symbolic("aten::_upsample_bicubic2d_aa.vec", dynamo=())
+def _upsample_bicubic2d_aa_vec(input: Tensor, output_size: _V7Optional[_V7Sequence[int]], align_corners: bool,
+                               scale_factors: _V7Optional[_V7Sequence[float]]) -> Tensor:
+    """_upsample_bicubic2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor
+
+    F.interpolate(mode="bicubic", antialias=True): as _upsample_bilinear2d_aa.vec with eager's
+    antialias cubic filter (Keys, a = -0.5, support 2 widened to 2 scale when downsampling).
+    TensorRT: parsable.
+    """
+    scales = list(scale_factors) if scale_factors is not None else [None, None]
+    return _v7.upsample_aa("_upsample_bicubic2d_aa", input, output_size, align_corners, scales, 4)
+
+
+@_symbolic("aten::_upsample_bicubic2d_aa", dynamo=())
+def _upsample_bicubic2d_aa(self: Tensor, output_size: _V7Sequence[int], align_corners: bool,
+                           scales_h: _V7Optional[float] = None, scales_w: _V7Optional[float] = None) -> Tensor:
+    """_upsample_bicubic2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor
+
+    As _upsample_bicubic2d_aa.vec. TensorRT: parsable.
+    """
+    return _v7.upsample_aa("_upsample_bicubic2d_aa", self, output_size, align_corners, [scales_h, scales_w], 4)
+
+
 # --- end group V7 ---
 
 
