@@ -242,10 +242,10 @@ def _gradient_input(self: Tensor, name: str) -> Eager:
     return Eager(self, dtype)
 
 
-def gradient_uniform(self: Tensor, spacing: Sequence[float], dims: Sequence[int], edge_order: int) -> Tensor:
+def gradient_uniform(self: Tensor, spacing: Sequence[float], dims: Sequence[int], edge_order: int) -> list[Tensor]:
     """``torch.gradient`` with a scalar step per dim (eager's gradient_helper_float, step for
     step): central differences / step / 2 inside, one-sided differences of order
-    ``edge_order`` at both ends, concatenated; a sequence of one tensor per dim."""
+    ``edge_order`` at both ends, concatenated; one tensor per dim (a list: Tensor[])."""
     _check_edge_order(edge_order, "gradient")
     x = _gradient_input(self, "gradient")
     out = []
@@ -262,10 +262,10 @@ def gradient_uniform(self: Tensor, spacing: Sequence[float], dims: Sequence[int]
                           binary("Mul", 1.5, _part(x, d, -1)))
             last = binary("Div", last, h)
         out.append(_cat([first, binary("Div", center, 2), last], d))
-    return op.SequenceConstruct(*out)
+    return out
 
 
-def gradient_coordinates(self: Tensor, coordinates: Sequence[Tensor], dims: Sequence[int], edge_order: int) -> Tensor:
+def gradient_coordinates(self: Tensor, coordinates: Sequence[Tensor], dims: Sequence[int], edge_order: int) -> list[Tensor]:
     """``torch.gradient`` with a 1-D coordinate tensor per dim (eager's gradient_helper, step
     for step): second-order nonuniform central differences inside, one-sided ones of order
     ``edge_order`` at both ends, eager's dtype promotion throughout (the end coefficients
@@ -310,4 +310,35 @@ def gradient_coordinates(self: Tensor, coordinates: Sequence[Tensor], dims: Sequ
             c1 = binary("Div", binary("Add", binary("Mul", 2, hl), hp), binary("Mul", hl, s))
             last = _lincomb([(a1, _part(x, d, -3, -2)), (b1, _part(x, d, -2, -1)), (c1, _part(x, d, -1))])
         out.append(_cat([first, center, last], d))
-    return op.SequenceConstruct(*out)
+    return out
+
+
+# ---------------------------------------------------------------- torch.export's view of two ops
+# (private torch tables: the patches live in torch_opfill._compat)
+
+
+def register_histogram_fake() -> None:
+    """Give aten::histogram.bin_ct the fake kernel torch lacks (outputs of sizes bins and
+    bins + 1, never data-dependent), so torch.export traces histogram with dynamic shapes."""
+    from torch_opfill import _compat  # noqa: PLC0415
+
+    def fake(self, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
+        return self.new_empty((bins,)), self.new_empty((bins + 1,))
+
+    _compat.register_missing_fake("aten::histogram.bin_ct", fake)
+
+
+def fix_unique_consecutive_fake() -> None:
+    """Wrap a negative ``dim`` in torch's fake kernel for aten::unique_consecutive (see
+    ``_compat.fix_unique_consecutive_fake``)."""
+    from torch_opfill import _compat  # noqa: PLC0415
+
+    _compat.fix_unique_consecutive_fake()
+
+
+def torch_at_least(major: int, minor: int) -> bool:
+    """Whether the running torch is ``major.minor`` or newer (for eager algorithms that
+    changed between releases: the export follows the torch it runs on)."""
+    from torch_opfill import _compat  # noqa: PLC0415
+
+    return _compat.torch_version() >= (major, minor)

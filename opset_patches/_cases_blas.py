@@ -98,7 +98,7 @@ CASES: list[OpCase] = [
     OpCase("aten::trapz.dx", lambda y: torch.trapz(_rows(_tame(y), 5), dx=2.0), int_dtypes=_INTS,
            atol=_sum_atol(5, 10.0), max_ulp=_ULP),
     OpCase("aten::trapz.x", lambda y, x: torch.trapz(_rows(_tame(y), 5), _rows(_tame(x), 5)), (Domain(), Domain()),
-           int_dtypes=(), max_ulp=_ULP),
+           int_dtypes=(torch.int64,), max_ulp=_ULP),
     OpCase("aten::sum_to_size", lambda x: _rows(_tame(x), 8).reshape(-1, 2, 4).sum_to_size(1, 4), int_dtypes=_INTS,
            max_ulp=_ULP),
     OpCase("aten::argwhere", lambda x: torch.argwhere(_rows(x, 4)), int_dtypes=_INTS, opinfo=(("argwhere", ""),)),
@@ -198,8 +198,9 @@ CASES += [
            int_dtypes=_INTS, label="dim"),
 ]
 
-_NO_EXPORT = Xfail("torch.export cannot trace cov (DataDependentOutputException: aten.equal in eager's "
-                   "composite); not an ONNX gap", exporter="dynamo")
+_NO_EXPORT = Xfail("torch.export cannot trace ATen's cov (CompositeImplicitAutograd; corrcoef calls it), static "
+                   "shapes too: it tests norm_factor <= 0 on the data (aten.equal: DataDependentOutputException) "
+                   "and reads self.size(i) as ints; not an ONNX gap", exporter="dynamo")
 CASES += [
     # Integer inputs: sums of ~3000 centred terms in float32, in eager's BLAS order (measured 2.6e-5).
     OpCase("aten::cov", lambda x: torch.cov(_rows(_tame(x), 3).T), int_dtypes=_INTS, atol={torch.float32: 1e-4},
@@ -223,16 +224,56 @@ CASES += [
     OpCase("aten::bilinear", lambda a, b, w: torch.nn.functional.bilinear(_rows(_tame(a), 4).reshape(-1, 2, 2),
                                                                           _rows(_tame(b), 6).reshape(-1, 2, 3),
                                                                           _fixed(_tame(w), 1, 2, 3)),
-           (Domain(), Domain(), Domain()), int_dtypes=(), max_ulp=_ULP, label="batched"),
+           (Domain(), Domain(), Domain()), int_dtypes=(torch.int64,), max_ulp=_ULP, label="batched"),
 ]
 
-_HIST_DYNAMO = Xfail("torch.export cannot trace histogram (aten.histogram.bin_ct has no fake kernel); not an "
-                     "ONNX gap", exporter="dynamo")
 CASES += [
     OpCase("aten::histogram.bin_ct", lambda x: torch.histogram(_flat(_tame(x, True)), bins=7), dtypes=_F, int_dtypes=(),
-           max_ulp={torch.float32: 0, torch.float64: 2}, xfail=(_HIST_DYNAMO,)),
+           max_ulp={torch.float32: 0, torch.float64: 2}),
     OpCase("aten::histogram.bin_ct", lambda x, w: torch.histogram(x, bins=5, range=(-3.0, 100.0), weight=w.abs(),
                                                                   density=True),
            (Domain(), Domain(-10.0, 10.0)), dtypes=_F, int_dtypes=(), max_ulp={torch.float32: 2, torch.float64: 2},
-           xfail=(_HIST_DYNAMO,), label="range"),
+           label="range"),
+]
+
+
+def _tall(x: torch.Tensor, k: int) -> torch.Tensor:
+    """_rows with n >= 3 rows (three zeros appended to the sweep): torch.gradient needs
+    edge_order + 1 points along every dim it differentiates."""
+    return _rows(torch.cat((_flat(x), x.new_zeros(3))), k)
+
+
+def _coords(r: torch.Tensor) -> torch.Tensor:
+    """Strictly increasing coordinates, one per row of r, computed in the graph (so the
+    export keeps the row count dynamic): steps of 1, 2 or 3, in r's dtype (int64 for ints)."""
+    i = torch.arange(r.shape[0])
+    c = i * 2 + (r[:, 0] > 0).to(torch.int64)
+    return c.to(r.dtype) if r.is_floating_point() else c
+
+
+# torch.export specializes every dim of torch.gradient's input: ATen's pre_check_gradient
+# (CompositeImplicitAutograd, run by torch.export before any ONNX step) reads self.size(i) as
+# an int, which guards each dim to its traced size. Static-shape dynamo exports work (exact).
+# torch.jit.trace cannot record a Scalar[] argument (spacing=[0.5, 2.0]): TorchScript never
+# reaches the Scalar[] overloads, nor torch's OpInfo samples of gradient that use them (so no
+# opinfo here; the rows cover the other samples' arguments).
+_GRAD_SPECIALIZES = Xfail("torch.export specializes every dim of gradient's input (ATen's pre_check_gradient "
+                          "reads self.size(i) as an int); static shapes export; not an ONNX gap",
+                          exporter="dynamo")
+_GRAD = dict(dtypes=_F, int_dtypes=(torch.int64,), max_ulp={torch.float32: 0, torch.float64: 0}, n=60,
+             xfail=(_GRAD_SPECIALIZES,))
+CASES += [
+    OpCase("aten::gradient.scalarint", lambda x: torch.gradient(_tall(x, 4), spacing=2.0),
+           **{**_GRAD, "int_dtypes": _INTS}),
+    OpCase("aten::gradient.scalarint", lambda x: torch.gradient(_tall(x, 4), dim=-2, edge_order=2), **_GRAD,
+           label="edge2"),
+    # Coordinates of the dynamic dim computed in the graph, constant float64 ones along the
+    # other (eager's promotion: float64 inside, the data's dtype at the ends, concatenated).
+    OpCase("aten::gradient.tensorarray", lambda x: torch.gradient(
+        _tall(x, 4), spacing=(_coords(_tall(x, 4)), torch.tensor([0.0, 0.5, 2.0, 2.25], dtype=torch.float64)),
+        dim=[0, -1], edge_order=2), **_GRAD),
+    # edge_order 1, and a dim of size 0 besides the one differentiated.
+    OpCase("aten::gradient.tensorarrayint", lambda x: (
+        *torch.gradient(_tall(x, 2), spacing=(_coords(_tall(x, 2)),), dim=0),
+        *torch.gradient(_tall(x, 4)[:, :0], spacing=(_coords(_tall(x, 4)),), dim=0)), **_GRAD),
 ]

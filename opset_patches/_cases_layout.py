@@ -46,9 +46,14 @@ def _small_index(b: torch.Tensor, k: int = 5) -> torch.Tensor:
 _DIAGONAL_NAN = Xfail("dynamo: linalg_diagonal decomposes to aten::diagonal, whose torchlib function multiplies "
                       "by an identity mask: NaN/inf off the diagonal leak in (0 * inf)", exporter="dynamo",
                       dtype=torch.float32)
-_SPECIALIZES = Xfail("dynamo: torch.export's decomposition reads the traced sizes (the dynamic dim is "
-                     "specialized or the Reshape baked in); other sizes then fail", exporter="dynamo")
-_DATA_DEPENDENT = Xfail("dynamo: torch.export cannot trace combinations (a data-dependent output size)",
+_KRON_SIZES = Xfail("dynamo: torch.export specializes every dim of kron's inputs (ATen's kron, "
+                    "CompositeImplicitAutograd, reads self.sizes() as ints in KronImpl); static shapes export",
+                    exporter="dynamo")
+_TAKE_SIZES = Xfail("dynamo: torch.export specializes the inputs' dims (ATen's take_along_dim with dim, "
+                    "CompositeImplicitAutograd, reads self.size(dim) as an int in _take_along_dim_helper); "
+                    "static shapes export", exporter="dynamo")
+_DATA_DEPENDENT = Xfail("dynamo: torch.export cannot trace ATen's combinations (CompositeImplicitAutograd: its "
+                        "masked_select has a data-dependent size; PendingUnbackedSymbolNotFound, static shapes too)",
                         exporter="dynamo")
 
 
@@ -65,9 +70,9 @@ CASES: list[OpCase] = [
     OpCase("aten::linalg_diagonal", lambda x: torch.linalg.diagonal(_cube(x), offset=-1, dim1=-1, dim2=0), **_LAYOUT, label="dims"),
     OpCase("aten::trace", lambda x: torch.trace(_rows(x, 4)).reshape(1), (Domain(-100., 100.),), dtypes=_F,
            int_dtypes=_I2),
-    OpCase("aten::kron", lambda a, b: torch.kron(_rows(a, 3)[:5], _rows(b, 2)[:4]), _D2, **_LAYOUT, xfail=(_SPECIALIZES,)),
+    OpCase("aten::kron", lambda a, b: torch.kron(_rows(a, 3)[:5], _rows(b, 2)[:4]), _D2, **_LAYOUT, xfail=(_KRON_SIZES,)),
     OpCase("aten::kron", lambda a, b: torch.kron(_cube(a, 2, 2)[:3], _rows(b, 3)[:2]), _D2, **_LAYOUT, label="ranks",
-           xfail=(_SPECIALIZES,)),
+           xfail=(_KRON_SIZES,)),
     OpCase("aten::block_diag", lambda a, b: torch.block_diag(_rows(a, 3)[:5], b.reshape(-1)[:4], _padded(a)[0]), _D2, **_LAYOUT),
     OpCase("aten::cartesian_prod", lambda a, b: torch.cartesian_prod(a.reshape(-1)[:20], b.reshape(-1)[:7]), _D2, **_LAYOUT),
     OpCase("aten::cartesian_prod", lambda a: torch.cartesian_prod(a[:20]), **_LAYOUT, label="one"),
@@ -90,11 +95,11 @@ CASES: list[OpCase] = [
     OpCase("aten::dsplit.int", lambda x: torch.dsplit(_cube(x, 2, 4), 2), **_LAYOUT),
     OpCase("aten::dsplit.array", lambda x: torch.dsplit(_cube(x, 2, 4), [3]), **_LAYOUT),
     OpCase("aten::take_along_dim", lambda a, b: torch.take_along_dim(_rows(a), _small_index(b), dim=-1), _D2, **_LAYOUT,
-           xfail=(_SPECIALIZES,)),
+           xfail=(_TAKE_SIZES,)),
     OpCase("aten::take_along_dim", lambda a, b: torch.take_along_dim(_rows(a), _small_index(b)[:, :2].reshape(-1)), _D2, **_LAYOUT,
            label="flat"),
     OpCase("aten::take_along_dim", lambda x: torch.take_along_dim(_rows(x), torch.tensor([[4, 0, 2]]), 1), **_LAYOUT,
-           label="bcast", xfail=(_SPECIALIZES,)),
+           label="bcast", xfail=(_TAKE_SIZES,)),
     OpCase("aten::mT", lambda x: _cube(x).mT, **_LAYOUT),
     OpCase("aten::mH", lambda x: _cube(x).mH, **_LAYOUT),
     OpCase("aten::matrix_H", lambda x: _rows(x).H, **_LAYOUT),

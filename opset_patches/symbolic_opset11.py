@@ -596,14 +596,17 @@ def trace(self: Tensor) -> Tensor:
     return _order.reduce("Sum", d, [0], False)
 
 
-@_symbolic("aten::kron", dynamo=())  # torch.export decomposes kron before the ONNX step
+@_symbolic("aten::kron", dynamo=())  # torch.export decomposes kron before the ONNX step (static shapes)
 def kron(self: Tensor, other: Tensor) -> Tensor:
     """kron(Tensor self, Tensor other) -> Tensor
 
     Ranks padded with leading 1s, dims interleaved by Unsqueeze so that one Mul gives
     [a0, b0, a1, b1, ...], then merged pairwise (Flatten for rank <= 2, else _layout.reshape,
-    zero-size safe at every opset). Exact (one product per element, as eager). The dynamo
-    exporter never sees aten::kron: torch.export decomposes it first (dynamo=()).
+    zero-size safe at every opset). Exact (one product per element, as eager). Dynamo:
+    torch.export specializes every dim of both inputs before the ONNX step (ATen's kron,
+    CompositeImplicitAutograd, reads self.sizes() as ints in KronImpl); static shapes export
+    through torch's decomposition (dynamo=()). Only torch can fix that (or a sym-size Python
+    CompositeImplicitAutograd kernel installed during the export).
     """
     ra, rb = op.rank(self), op.rank(other)
     (a, b), _ = _l6.promote([self, other])
@@ -670,13 +673,15 @@ def cartesian_prod(tensors: Sequence[Tensor]) -> Tensor:
     return op.Transpose(op.Concat(*rows, axis=0), perm=[1, 0])
 
 
-@_symbolic("aten::combinations", dynamo=())  # torch.export cannot trace it at all
+@_symbolic("aten::combinations", dynamo=())  # torch.export cannot trace it (see the docstring)
 def combinations(self: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
     """combinations(Tensor self, int r=2, bool with_replacement=False) -> Tensor
 
     The r-dim grid of index tuples masked to i1 < i2 < ... (<= with replacement); NonZero
     lists the kept tuples in row-major order, which is eager's lexicographic order; the
-    values are gathered. O(n^r) memory. Exact.
+    values are gathered. O(n^r) memory. Exact. Dynamo: torch.export cannot trace ATen's
+    combinations (CompositeImplicitAutograd; its masked_select has a data-dependent size:
+    PendingUnbackedSymbolNotFound, static shapes too); only torch can fix that.
     """
     if op.rank(self) != 1:
         raise OpfillError(f"combinations: needs a 1-D tensor (got rank {op.rank(self)})")
@@ -805,6 +810,9 @@ def take_along_dim(self: Tensor, indices: Tensor, dim: Optional[int] = None) -> 
 
     dim=None: Gather from the flattened input. Else both broadcast against each other except
     along ``dim`` (Expand to shapes computed at run time), then GatherElements. Exact.
+    Dynamo: with ``dim``, torch.export specializes the inputs' dims before the ONNX step
+    (ATen's take_along_dim, CompositeImplicitAutograd, reads self.size(dim) as an int in
+    _take_along_dim_helper); static shapes and dim=None export through torch's decomposition.
     """
     if dim is None:
         return op.Gather(_l6.flat(self), _l6.flat(indices), axis=0)
@@ -1177,19 +1185,24 @@ def _b6_quantile(self: Tensor, q: Tensor | None, q_value: float | None, dim: Opt
     nan_count = _order.count(op.IsNaN(x), [d], True)  # x's shape, 1 along d
     n = _order.size(x, d)
     q_axis = q is not None and op.rank(q) == 1
+    # The dtype ranks and weights are computed in: self's up to torch 2.13; from 2.14 eager
+    # computes them in float64 (then rounds the weight to self's dtype for the lerp).
+    rdt = torch.float64 if _blas.torch_at_least(2, 14) else dtype
     if q is None:
-        qv = _blas.const_rank(float(torch.tensor(q_value, dtype=dtype)), dtype, xr)
+        qv = _blas.const_rank(float(torch.tensor(q_value, dtype=dtype)), rdt, xr)
     elif q_axis:  # its own leading axis
         qv = op.Reshape(q, _order.ints([-1] + [1] * xr))
     else:
         qv = q
+    if q is not None and rdt != dtype:
+        qv = op.cast(qv, rdt)
     if ignore_nan:
-        last = op.cast(op.Sub(op.Sub(n, nan_count), op.const(1, i64)), dtype)
+        last = op.cast(op.Sub(op.Sub(n, nan_count), op.const(1, i64)), rdt)
         ranks = op.Mul(qv, last)
-        zero = _blas.const_rank(0.0, dtype, xr + q_axis)
+        zero = _blas.const_rank(0.0, rdt, xr + q_axis)
         ranks = op.Where(op.Less(ranks, zero), zero, ranks)
     else:
-        last = op.cast(op.Sub(n, op.const(1, i64)), dtype)
+        last = op.cast(op.Sub(n, op.const(1, i64)), rdt)
         ranks = op.Mul(qv, last)
         ranks = op.Where(op.Greater(nan_count, op.const(0, i64)), op.Expand(last, op.Shape(ranks)), ranks)
     if interpolation in ("lower", "higher", "nearest"):
@@ -1207,7 +1220,8 @@ def _b6_quantile(self: Tensor, q: Tensor | None, q_value: float | None, dim: Opt
         if interpolation == "midpoint":
             weights = op.Expand(_blas.const_rank(0.5, dtype, xr + q_axis), op.Shape(ranks))
         else:
-            weights = op.Sub(ranks, op.cast(below, dtype))
+            weights = op.Sub(ranks, op.cast(below, rdt))
+            weights = op.cast(weights, dtype) if rdt != dtype else weights
         above = op.GatherElements(sorted_, op.Cast(op.Ceil(ranks), to=7), axis=axis)
         out = _b6_lerp(out, above, weights, dtype, xr + q_axis)
     if dim is None:
@@ -1229,6 +1243,9 @@ def quantile(self: Tensor, q: Tensor, dim: Optional[int] = None, keepdim: bool =
     (n - 1 where the slice holds NaN, so the result is NaN), adjusted per interpolation (Floor,
     Ceil, Round half to even), values gathered below/above and blended by eager's lerp
     (fused multiply-add emulated in float64 for float32). A 1-D q gives a leading axis.
+    torch >= 2.14 computes the ranks and weights of a float32 input in float64 (the weight
+    rounded to float32 for the lerp), torch <= 2.13 in float32: the export follows the torch
+    it runs on (measured 0 ULP against both).
     Eager's checks on q's range are not replicated.
     """
     return _b6_quantile(self, q, None, dim, bool(keepdim), interpolation, ignore_nan=False)
@@ -1265,6 +1282,9 @@ def nanquantile_scalar(self: Tensor, q: float, dim: Optional[int] = None, keepdi
     return _b6_quantile(self, None, q, dim, bool(keepdim), interpolation, ignore_nan=True)
 
 
+_blas.fix_unique_consecutive_fake()  # torch.export's shape for a negative dim (see there)
+
+
 @_symbolic("aten::unique_consecutive")
 def unique_consecutive(self: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: Optional[int] = None) -> tuple[Tensor, Tensor, Tensor]:
@@ -1276,12 +1296,17 @@ def unique_consecutive(self: Tensor, return_inverse: bool = False, return_counts
     minus 1, the counts are differences of the starts (NonZero). Outputs not asked for are
     empty int64 tensors, as eager. torchlib's own (dynamo) version rejects float inputs; an
     override (TORCH_OPFILL_OVERRIDE=aten::unique_consecutive) installs this one there.
+    Dynamo with a negative ``dim``: torch's fake kernel for unique_consecutive does not wrap
+    dim, so torch.export would record values of rank 2 * rank and the model declare that
+    shape (onnx.checker rejects it); the pack wraps dim there (_blas.fix_unique_consecutive_fake).
     """
     dtype = op.dtype(self)
     i64 = torch.int64
     rank = op.rank(self)
     if dim is None or rank == 0:
-        x, d = op.Reshape(self, _order.ints([-1])), 0
+        # To [numel], not [-1] (nor Flatten, which onnxscript's optimizer turns into that):
+        # ONNX shape inference rejects -1 for an input with a dim known to be 0.
+        x, d = _l6.reshape(self, _order.unsqueeze(op.Size(self), [0]), 1), 0
         key, _ = _order.order_key(x, dtype)
         prev = op.Concat(_order.slice_axis(key, 0, 0, 1), _order.slice_axis(key, 0, 0, -1), axis=0)
         changed = op.Not(op.Equal(key, prev))
@@ -1290,9 +1315,11 @@ def unique_consecutive(self: Tensor, return_inverse: bool = False, return_counts
         x = self
         perm = [d] + [a for a in range(rank) if a != d]
         xt = _order.with_lists("Transpose", self, perm=perm) if d != 0 else self
-        key, _ = _order.order_key(op.Flatten(xt, axis=1), dtype)  # [n, rest]
+        key, _ = _order.order_key(xt, dtype)  # dim first; no Flatten (see above)
         prev = op.Concat(_order.slice_axis(key, 0, 0, 1), _order.slice_axis(key, 0, 0, -1), axis=0)
-        changed = op.Greater(_order.count(op.Not(op.Equal(key, prev)), [1], False), op.const(0, i64))
+        differ = op.Not(op.Equal(key, prev))
+        rest = list(range(1, rank))
+        changed = op.Greater(_order.count(differ, rest, False), op.const(0, i64)) if rest else differ
     n = _order.size(x, d)
     new = op.Or(changed, op.Equal(_order.arange(n), op.const(0, i64)))
     values = op.Compress(x, new, axis=d)
@@ -1305,7 +1332,7 @@ def unique_consecutive(self: Tensor, return_inverse: bool = False, return_counts
             # to Shape() of a 0-d value as 1-d, which onnx.checker's full check rejects.
             inverse = op.Reshape(inverse, op.const([], i64) if rank == 0 else op.Shape(self))
     if return_counts:
-        starts = op.Reshape(op.NonZero(new), _order.ints([-1]))
+        starts = _order.squeeze(op.NonZero(new), [0])
         ends = op.Concat(_order.slice_axis(starts, 0, 1, 2**63 - 1), op.Reshape(n, _order.ints([1])), axis=0)
         counts = op.Sub(ends, starts)
     return values, inverse, counts
@@ -1327,7 +1354,10 @@ def _b6_linspace(lo: Tensor, hi: Tensor, steps: int, dtype: torch.dtype) -> Tens
     return op.cast(out, dtype) if dtype != wide else out
 
 
-@_symbolic("aten::histogram.bin_ct", dynamo=())  # torch.export cannot trace histogram (no fake kernel)
+_blas.register_histogram_fake()  # torch.export then traces histogram with dynamic shapes
+
+
+@_symbolic("aten::histogram.bin_ct")
 def histogram(self: Tensor, bins: int = 100, range: Optional[Sequence[float]] = None,  # noqa: A002
               weight: Optional[Tensor] = None, density: bool = False) -> tuple[Tensor, Tensor]:
     """histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)
@@ -1339,6 +1369,8 @@ def histogram(self: Tensor, bins: int = 100, range: Optional[Sequence[float]] = 
     outside [lo, hi] and NaN dropped; weighted counts summed in float64 (one-hot ReduceSum,
     O(numel * bins) memory); density divides by the total, then by the bin widths. Eager
     raises on non-finite data when ``range`` is None; this gives NaN edges there.
+    Dynamo: torch lacks a fake kernel for histogram (torch.export fails on dynamic shapes);
+    the pack registers one (_blas.register_histogram_fake: output sizes bins, bins + 1).
     """
     dtype = op.dtype(self)
     if dtype not in (torch.float32, torch.float64):

@@ -67,7 +67,6 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, alpha: floa
 # --- end group L6 ---
 
 
-
 # --- group V7 (issue 7 vision: grid sampling, unpooling, resampling) ---
 from opset_patches import _vision as _v7  # noqa: E402
 

@@ -9,7 +9,6 @@ from torch_opfill import Tensor, op, symbolic
 _symbolic = functools.partial(symbolic, opset=17)
 
 
-
 # --- group FT (issue 7 FFT) ---
 from collections.abc import Sequence as _FTSequence  # noqa: E402
 from typing import Optional as _FTOptional  # noqa: E402

@@ -9,7 +9,6 @@ from torch_opfill import Tensor, op, symbolic
 _symbolic = functools.partial(symbolic, opset=20)
 
 
-
 # --- group V7 (issue 7 vision: grid sampling, unpooling, resampling) ---
 from opset_patches import _vision as _v7  # noqa: E402
 

@@ -1928,6 +1928,9 @@ def cov(self: Tensor, correction: int = 1, fweights: Optional[Tensor] = None, aw
     squeeze() drops every size-1 dim, which depends on runtime sizes: a 2-D input here always
     gives [V, V] (one variable: [1, 1] where eager gives a 0-d tensor); 0-d and 1-D inputs
     give a 0-d result as eager. Eager's runtime checks on the weights are not replicated.
+    Dynamo: torch.export cannot trace ATen's cov (CompositeImplicitAutograd), static shapes
+    too: it tests norm_factor <= 0 on the data (aten.equal: DataDependentOutputException)
+    and reads self.size(i) as ints; only torch can fix that (TorchScript only here).
     """
     return _b6_cov(self, int(correction), fweights, aweights)
 
@@ -1938,7 +1941,8 @@ def corrcoef(self: Tensor) -> Tensor:
 
     cov, divided by the standard deviations (the diagonal, read through EyeLike) along rows
     and columns, clipped to [-1, 1] (NaN kept); a 0-d covariance gives c / c, as eager. Same
-    size-1 limit as cov.
+    size-1 limit as cov. Dynamo: torch.export cannot trace it (ATen's corrcoef calls cov, see
+    there).
     """
     c = _b6_cov(self, 1, None, None)
     dtype = op.dtype(self)
@@ -1983,6 +1987,103 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Optional[Tens
     lead = _order.slice_axis(op.Shape(input1), 0, 0, r1 - 1)
     y = op.Reshape(y, op.Concat(lead, o, axis=0) if r1 > 1 else o)
     return _blas.from_work(y, dtype)
+
+
+def _b6_gradient_scalars(self: Tensor, spacing, dim, edge_order: int) -> Tensor:
+    sizes = None if spacing is None or isinstance(spacing, (int, float)) else len(spacing)
+    dims = _blas.gradient_dims(op.rank(self), dim, sizes)
+    if spacing is None:
+        steps = [1.0] * len(dims)
+    elif isinstance(spacing, (int, float)):
+        steps = [spacing] * len(dims)
+    else:
+        steps = list(spacing)
+    return _blas.gradient_uniform(self, steps, dims, edge_order)
+
+
+# torch.gradient returns Tensor[]: each form returns a Python list (the TorchScript exporter
+# gets a prim::ListConstruct, which its prim::ListUnpack and list-taking symbolics unpack;
+# the dynamo exporter takes the list as the node's outputs). By default the dynamo exporter
+# decomposes torch.gradient (slices and arithmetic) and exports that.
+@_symbolic("aten::gradient.scalarint", dynamo=())
+def gradient_scalarint(self: Tensor, spacing: Optional[float] = None, dim: Optional[int] = None,
+                       edge_order: int = 1) -> Tensor:
+    """gradient.scalarint(Tensor self, *, Scalar? spacing=None, int? dim=None, int edge_order=1) -> Tensor[]
+
+    Eager's gradient_helper_float step for step, one tensor per dim (_blas.gradient_uniform):
+    (x[2:] - x[:-2]) / h / 2 inside; (x[1] - x[0]) / h at the ends for edge_order 1, the
+    second-order one-sided formulas for 2; concatenated along the dim (Slice, Sub, Div,
+    Concat), in eager's dtypes (integers give float32). Exact (0 ULP, float32/float64) and
+    shape-generic: every dim may be dynamic. Eager rejects dims shorter than edge_order + 1;
+    the export does not check. TensorRT: Slice/Concat/Cast/arithmetic only (deployable).
+    Dynamo: torch.export specializes every dim of the input (ATen's pre_check_gradient reads
+    self.size(i) as an int) before the ONNX step; static shapes export, through torch's
+    decomposition by default (dynamo=()) or this function under an override. TorchScript
+    cannot trace the Scalar[] overloads (torch.jit.trace rejects a Scalar[] argument).
+    """
+    return _b6_gradient_scalars(self, spacing, dim, edge_order)
+
+
+@_symbolic("aten::gradient.scalararray", dynamo=())
+def gradient_scalararray(self: Tensor, spacing: float, dim: Sequence[int], edge_order: int = 1) -> Tensor:
+    """gradient.scalararray(Tensor self, *, Scalar spacing, int[] dim, int edge_order=1) -> Tensor[]
+
+    As gradient.scalarint, one step for every dim listed.
+    """
+    return _b6_gradient_scalars(self, spacing, dim, edge_order)
+
+
+@_symbolic("aten::gradient.array", dynamo=())
+def gradient_array(self: Tensor, dim: Sequence[int], edge_order: int = 1) -> Tensor:
+    """gradient.array(Tensor self, *, int[] dim, int edge_order=1) -> Tensor[]
+
+    As gradient.scalarint with step 1 along every dim listed.
+    """
+    return _b6_gradient_scalars(self, None, dim, edge_order)
+
+
+@_symbolic("aten::gradient.scalarrayint", dynamo=())
+def gradient_scalarrayint(self: Tensor, spacing: Sequence[float], dim: Optional[int] = None,
+                          edge_order: int = 1) -> Tensor:
+    """gradient.scalarrayint(Tensor self, *, Scalar[] spacing, int? dim=None, int edge_order=1) -> Tensor[]
+
+    As gradient.scalarint with one step per dim.
+    """
+    return _b6_gradient_scalars(self, spacing, dim, edge_order)
+
+
+@_symbolic("aten::gradient.scalarrayarray", dynamo=())
+def gradient_scalarrayarray(self: Tensor, spacing: Sequence[float], dim: Sequence[int],
+                            edge_order: int = 1) -> Tensor:
+    """gradient.scalarrayarray(Tensor self, *, Scalar[] spacing, int[] dim, int edge_order=1) -> Tensor[]
+
+    As gradient.scalarint with one step per dim listed.
+    """
+    return _b6_gradient_scalars(self, spacing, dim, edge_order)
+
+
+@_symbolic("aten::gradient.tensorarrayint", dynamo=())
+def gradient_tensorarrayint(self: Tensor, spacing: Sequence[Tensor], dim: Optional[int] = None,
+                            edge_order: int = 1) -> Tensor:
+    """gradient.tensorarrayint(Tensor self, *, Tensor[] spacing, int? dim=None, int edge_order=1) -> Tensor[]
+
+    Eager's gradient_helper step for step (_blas.gradient_coordinates): from each dim's 1-D
+    coordinates, the nonuniform second-order central difference a x[:-2] + b x[1:-1] +
+    c x[2:] inside and one-sided ones at the ends, with eager's type promotion (coordinates
+    and data may differ in dtype). Exact (0 ULP); coordinates may have a dynamic length.
+    """
+    dims = _blas.gradient_dims(op.rank(self), dim, len(spacing))
+    return _blas.gradient_coordinates(self, spacing, dims, edge_order)
+
+
+@_symbolic("aten::gradient.tensorarray", dynamo=())
+def gradient_tensorarray(self: Tensor, spacing: Sequence[Tensor], dim: Sequence[int], edge_order: int = 1) -> Tensor:
+    """gradient.tensorarray(Tensor self, *, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[]
+
+    As gradient.tensorarrayint, one coordinate tensor per dim listed.
+    """
+    dims = _blas.gradient_dims(op.rank(self), dim, len(spacing))
+    return _blas.gradient_coordinates(self, spacing, dims, edge_order)
 
 
 # --- end group B6 ---

@@ -44,7 +44,7 @@ from __future__ import annotations
 import torch
 from torch_opfill import Tensor, op, symbolic
 
-@symbolic("aten::angle", opset=9)
+@symbolic("aten::angle", opset=18)  # above the bundled pack's angle (9): exported at 18
 def angle(self: Tensor) -> Tensor:
     """angle(Tensor self) -> Tensor"""
     dt = op.dtype(self)

@@ -119,27 +119,23 @@ def test_one_op_passes_with_json_and_junit(tmp_path):
     assert all(c.find("skipped").get("message") for c in skipped)
 
 
-# Unary ops a temporary pack can claim, with their eager function: the first the bundled pack
-# does not implement (it grows). aten::angle is last: no issue asks the pack for it.
-_CANDIDATES = {
-    "special_i0e": "torch.special.i0e",
-    "special_i1e": "torch.special.i1e",
-    "special_erfcx": "torch.special.erfcx",
-    "special_ndtri": "torch.special.ndtri",
-    "special_log_ndtr": "torch.special.log_ndtr",
-    "special_entr": "torch.special.entr",
-    "special_airy_ai": "torch.special.airy_ai",
-    "angle": "torch.angle",
-}
+# A unary op a temporary pack can claim: aten::angle, at an opset above the bundled pack's
+# forms of it (dispatch takes the highest registered opset <= the target, so the temporary
+# pack's form is the one checked there).
+FREE_OP = "angle"
 
 
-def _free_op() -> str:
+def _free_opset() -> int:
     import importlib
 
     from torch_opfill.registry import collect
 
-    bundled = {op.name for op in collect(importlib.import_module("opset_patches"))}
-    return next(name for name in _CANDIDATES if f"aten::{name}" not in bundled)
+    bundled = [op.opset for op in collect(importlib.import_module("opset_patches")) if op.name == f"aten::{FREE_OP}"]
+    return max(bundled, default=8) + 1
+
+
+def _free_op() -> str:
+    return FREE_OP
 
 
 def _wrong_pack(name: str) -> dict[str, str]:
@@ -148,7 +144,7 @@ def _wrong_pack(name: str) -> dict[str, str]:
         "symbolic_opset9.py": f'''
             from torch_opfill import Tensor, op, symbolic
 
-            @symbolic("aten::{name}", opset=9)
+            @symbolic("aten::{name}", opset={_free_opset()})
             def {name}(self: Tensor) -> Tensor:
                 """{name}(Tensor self) -> Tensor: deliberately wrong."""
                 return op.Neg(op.float_input(self))
@@ -157,8 +153,8 @@ def _wrong_pack(name: str) -> dict[str, str]:
             import torch
             from torch_opfill.cases import Domain, OpCase
 
-            CASES = [OpCase("aten::{name}", {_CANDIDATES[name]}, (Domain(0.5, 30.0),),
-                            dtypes=(torch.float32,), int_dtypes=())]
+            CASES = [OpCase("aten::{name}", torch.angle, (Domain(-30.0, -0.5),),
+                            dtypes=(torch.float32,), int_dtypes=(), label="wrong")]
         """,
     }
 
@@ -178,7 +174,7 @@ def test_wrong_op_in_a_temporary_pack_fails_naming_it(tmp_path):
         "--exporter",
         "torchscript",
         "--opset",
-        "9",
+        str(_free_opset()),
         "--jobs",
         "1",
         "--json",
@@ -187,9 +183,9 @@ def test_wrong_op_in_a_temporary_pack_fails_naming_it(tmp_path):
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     fail_lines = [line for line in proc.stdout.splitlines() if line.startswith("FAIL")]
-    assert fail_lines and f"{name} torchscript opset 9 float32" in fail_lines[0]
+    assert fail_lines and f"{name} torchscript opset {_free_opset()} float32" in fail_lines[0]
     assert "would pass with atol=" in fail_lines[0]
-    (result,) = json.loads(out.read_text())["results"]
+    (result,) = [r for r in json.loads(out.read_text())["results"] if r["case"] == f"{name}[wrong]"]
     assert (result["op"], result["status"]) == (f"aten::{name}", "fail")
 
 
@@ -200,8 +196,8 @@ def test_wrong_op_in_process_fails(make_pack, clean_state):
     name = _free_op()
     make_pack("badpack", _wrong_pack(name))
     torch_opfill.enable(override=True)
-    (case,) = [c for c in load_cases() if c.name == f"aten::{name}"]
-    result = runner.check(case, "torchscript", 9, torch.float32, n=64)
+    (case,) = [c for c in load_cases() if c.id == f"{name}[wrong]"]
+    result = runner.check(case, "torchscript", _free_opset(), torch.float32, n=64)
     assert result.status == "fail" and not result.ok
     assert "would pass with atol=" in result.message
 

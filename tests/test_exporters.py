@@ -231,7 +231,7 @@ from torch_opfill import Tensor, op, symbolic
 _ns = {"Tensor": Tensor, "op": op}
 exec("def angle(self: Tensor) -> Tensor:\\n    return op.Neg(self)\\n", _ns)
 _ns["angle"].__module__ = __name__
-angle = symbolic("aten::angle", opset=9, dynamo=("aten::opfill_unreadable",))(_ns["angle"])
+angle = symbolic("aten::angle", opset=18, dynamo=("aten::opfill_unreadable",))(_ns["angle"])
 """
 
 
@@ -335,3 +335,27 @@ def test_bundled_wrapping_ops_take_what_torch_refuses_by_default(fn, args):
 
     model = export_bytes(M(), args, dynamo=False, opset=13)
     np.testing.assert_allclose(run(model, *args)[0], fn(*args).numpy(), rtol=1e-5, atol=1e-6)
+
+
+class GradientList(torch.nn.Module):
+    """torch.gradient returns Tensor[] (a node with one list output): the pack op returns a
+    Python list, here of mixed dtypes (the float64 coordinates promote dim 1's result)."""
+
+    def forward(self, x, c):
+        gx, gy = torch.gradient(x, spacing=(c, torch.tensor([0.0, 0.5, 2.0, 2.5], dtype=torch.float64)), edge_order=2)
+        return gx, gy, torch.stack(torch.gradient(x, dim=1))  # the list also feeds a list-taking op
+
+
+@pytest.mark.parametrize(("dynamo", "opset"), [(False, 9), (False, 17), (True, 18)])
+def test_a_pack_op_returns_a_tensor_list_as_a_python_list(clean_state, dynamo, opset):
+    # TorchScript: ts_symbolic wraps the list in a prim::ListConstruct, which torch's
+    # prim::ListUnpack and stack symbolics unpack; dynamo takes the list as the node's outputs.
+    torch_opfill.enable(override={"aten::gradient.tensorarrayint", "aten::gradient.scalarint"} if dynamo else False)
+    x, c = torch.randn(5, 4), torch.tensor([0.0, 1.0, 1.5, 3.0, 4.0])
+    got = run(export_bytes(GradientList(), (x, c), dynamo=dynamo, opset=opset), x, c)
+    expected = GradientList()(x, c)
+    assert [g.dtype for g in got] == [np.float32, np.float64, np.float32]
+    if dynamo:
+        assert "aten::gradient.tensorarrayint" in _install.STATE.dynamo_installed
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e.numpy())

@@ -373,6 +373,55 @@ def default_export_opset() -> int:
     return int(constants.ONNX_DEFAULT_OPSET)
 
 
+# --------------------------------------------------------------------------- torch.export's fake kernels
+
+_FAKE_LIBS: dict[str, Any] = {}  # torch.library.Library objects holding our fake kernels (kept alive)
+
+
+def register_missing_fake(name: str, fake: Callable) -> None:
+    """Give ``name`` (``aten::op.overload``) a fake kernel where this torch has none, so
+    torch.export can trace it with dynamic shapes. Never replaces torch's own; once only.
+    Affects fake/meta tensors only."""
+    if name in _FAKE_LIBS or torch._C._dispatch_has_kernel_for_dispatch_key(name, "Meta"):
+        return
+    lib = torch.library.Library("aten", "IMPL")
+    try:
+        torch.library.register_fake(name, fake, lib=lib)
+    except RuntimeError:  # this torch registered one already
+        lib._destroy()
+        return
+    _FAKE_LIBS[name] = lib
+
+
+def fix_unique_consecutive_fake() -> None:
+    """Wrap a negative ``dim`` in torch's fake kernel for aten::unique_consecutive.
+
+    torch's kernel (torch/_subclasses/fake_impls.py; unique_dim's wraps dim, this one does
+    not) builds the values' shape as shape[:dim] + [n] + shape[dim + 1:], which for dim = -1
+    gives rank 2 * rank: torch.export records that, and the ONNX model then declares it
+    (onnx.checker: "Inferred shape and existing shape differ in rank" at the Compress). A
+    private torch table, patched once; wrapping an already-wrapped dim changes nothing, and
+    a torch without the table is left alone."""
+    try:
+        from torch._subclasses import fake_impls  # noqa: PLC0415
+
+        table = fake_impls.op_implementations_dict
+        key = torch.ops.aten.unique_consecutive.default
+    except (ImportError, AttributeError):
+        return
+    orig = table.get(key)
+    if orig is None or getattr(orig, "_opfill_wraps_dim", False):
+        return
+
+    def wrapped(fake_mode, func, arg, return_inverse=False, return_counts=False, dim=None):
+        if dim is not None and dim < 0:
+            dim = dim % max(arg.ndim, 1)
+        return orig(fake_mode, func, arg, return_inverse, return_counts, dim)
+
+    wrapped._opfill_wraps_dim = True
+    table[key] = wrapped
+
+
 # --------------------------------------------------------------------------- schemas
 
 

@@ -12,13 +12,14 @@ torchlib already has is skipped. ``override`` lifts both rules for the names it 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
 import threading
 import typing
 import warnings
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any, Union
 
 from torch_opfill import _compat, builder, packs
@@ -42,6 +43,19 @@ class _State:
 
 STATE = _State()
 _LOCK = threading.RLock()
+_EMITTED: list[set[str]] = []  # open recordings (see `recording`)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[str]]:
+    """The ATen ops whose TorchScript conversion a pack function did (not declined to
+    torch's symbolic) while the block runs."""
+    seen: set[str] = set()
+    _EMITTED.append(seen)
+    try:
+        yield seen
+    finally:
+        _EMITTED.remove(seen)
 
 
 def load() -> _registry.Registry:
@@ -151,6 +165,13 @@ def ts_symbolic(ops: Sequence[_registry.OpDef], builtin: Callable[..., Any] | No
                     "no symbolic to hand the call to; only wraps_builtin ops may decline"
                 )
             return builtin(g, *args, **node_attrs)
+        for seen in _EMITTED:
+            seen.add(op.name.split(".")[0])
+        if isinstance(out, list):
+            # A Tensor[] result (a pack op returns a Python list; a tuple is several outputs):
+            # the node has one list output, which torch's prim::ListUnpack symbolic (and
+            # list-taking ones: stack, cat) unpack when it is a prim::ListConstruct.
+            return g.op("prim::ListConstruct", *out)
         return out
 
     symbolic.__name__ = f"opfill_{ops[0].ts_name.split('::')[1]}"

@@ -249,26 +249,19 @@ def _export(
     model: torch.nn.Module, inputs: Sequence[torch.Tensor], exporter: str, opset: int
 ) -> tuple[bytes, list[str]]:
     """ONNX bytes, and the ATen ops whose mapping in this export is the pack's."""
-    from torch_opfill import _compat, _install  # noqa: PLC0415
+    from torch_opfill import _install  # noqa: PLC0415
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         logging.disable(logging.WARNING)
         try:
             if exporter == "torchscript":
-                traced = torch.jit.trace(model, tuple(inputs), check_trace=False)
-                kinds = sorted(
-                    {n.kind() for n in traced.inlined_graph.nodes() if n.kind().startswith("aten::")}
-                )
-                # Ours where the symbolic this opset dispatches to is a pack op (_install names it opfill_*).
-                filled = [
-                    k
-                    for k in kinds
-                    if getattr(_compat.ts_lookup(k, opset), "__name__", "").startswith("opfill_")
-                ]
+                # Ours where a pack function converted the node (not where one in front of
+                # torch's symbolic declined it: abs of a real tensor stays torch's).
                 buf = io.BytesIO()
-                torch.onnx.export(model, tuple(inputs), buf, dynamo=False, opset_version=opset)
-                return buf.getvalue(), filled
+                with _install.recording() as emitted:
+                    torch.onnx.export(model, tuple(inputs), buf, dynamo=False, opset_version=opset)
+                return buf.getvalue(), sorted(emitted)
             program = torch.onnx.export(model, tuple(inputs), dynamo=True, opset_version=opset, verbose=False)
             installed = _install.STATE.dynamo_installed
             filled = []
