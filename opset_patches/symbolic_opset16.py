@@ -71,7 +71,7 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, alpha: floa
 from opset_patches import _vision as _v7  # noqa: E402
 
 
-@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True)
+@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True, tensorrt_form=True)
 def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                  align_corners: bool) -> Tensor:
     """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
@@ -83,7 +83,7 @@ def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_m
     return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
 
 
-@_symbolic("aten::grid_sampler_2d", dynamo=())  # torchlib has it
+@_symbolic("aten::grid_sampler_2d", dynamo=(), tensorrt_form=True)  # torchlib has it
 def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                     align_corners: bool) -> Tensor:
     """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor

@@ -13,7 +13,7 @@ _symbolic = functools.partial(symbolic, opset=20)
 from opset_patches import _vision as _v7  # noqa: E402
 
 
-@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True)
+@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True, tensorrt_form=True)
 def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                  align_corners: bool) -> Tensor:
     """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
@@ -25,7 +25,7 @@ def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_m
     return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
 
 
-@_symbolic("aten::grid_sampler_2d", dynamo=())  # torchlib has it
+@_symbolic("aten::grid_sampler_2d", dynamo=(), tensorrt_form=True)  # torchlib has it
 def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                     align_corners: bool) -> Tensor:
     """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
@@ -35,7 +35,7 @@ def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, paddin
     return _v7.grid_sampler_any("grid_sampler_2d", input, grid, interpolation_mode, padding_mode, align_corners)
 
 
-@_symbolic("aten::grid_sampler_3d", dynamo=())  # torchlib has it
+@_symbolic("aten::grid_sampler_3d", dynamo=(), tensorrt_form=True)  # torchlib has it
 def grid_sampler_3d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                     align_corners: bool) -> Tensor:
     """grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor

@@ -3060,7 +3060,7 @@ def linalg_inv(A: Tensor) -> Tensor:
     return _lu_h.inverse(A, "linalg_inv")[0]
 
 
-@_symbolic("aten::linalg_det", dynamo=(), wraps_builtin=True)
+@_symbolic("aten::linalg_det", dynamo=(), wraps_builtin=True, tensorrt_form=True)
 def linalg_det(A: Tensor) -> Tensor:
     """linalg_det(Tensor A) -> Tensor
 
@@ -3226,7 +3226,7 @@ from typing import Optional as _V7Optional  # noqa: E402
 from collections.abc import Sequence as _V7Sequence  # noqa: E402
 
 
-@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True)
+@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True, tensorrt_form=True)
 def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                  align_corners: bool) -> Tensor:
     """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
@@ -3252,7 +3252,7 @@ def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_m
     return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
 
 
-@_symbolic("aten::grid_sampler_2d", dynamo=())  # torchlib has it (GridSample)
+@_symbolic("aten::grid_sampler_2d", dynamo=(), tensorrt_form=True)  # torchlib has it (GridSample)
 def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                     align_corners: bool) -> Tensor:
     """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
@@ -3263,7 +3263,7 @@ def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, paddin
     return _v7.grid_sampler_any("grid_sampler_2d", input, grid, interpolation_mode, padding_mode, align_corners)
 
 
-@_symbolic("aten::grid_sampler_3d", dynamo=())  # torchlib has it (GridSample)
+@_symbolic("aten::grid_sampler_3d", dynamo=(), tensorrt_form=True)  # torchlib has it (GridSample)
 def grid_sampler_3d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                     align_corners: bool) -> Tensor:
     """grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
@@ -3300,7 +3300,7 @@ def max_unpool3d(self: Tensor, indices: Tensor, output_size: _V7Sequence[int], s
     return _v7.max_unpool("max_unpool3d", self, indices, output_size, 3)
 
 
-@_symbolic("aten::_upsample_bilinear2d_aa.vec", dynamo=())  # torchlib: Resize(antialias=1)
+@_symbolic("aten::_upsample_bilinear2d_aa.vec", dynamo=(), tensorrt_form=True)  # torchlib: Resize(antialias=1)
 def _upsample_bilinear2d_aa_vec(input: Tensor, output_size: _V7Optional[_V7Sequence[int]], align_corners: bool,
                                 scale_factors: _V7Optional[_V7Sequence[float]]) -> Tensor:
     """_upsample_bilinear2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor
@@ -3317,7 +3317,7 @@ def _upsample_bilinear2d_aa_vec(input: Tensor, output_size: _V7Optional[_V7Seque
     return _v7.upsample_aa("_upsample_bilinear2d_aa", input, output_size, align_corners, scales, 2)
 
 
-@_symbolic("aten::_upsample_bilinear2d_aa", dynamo=())
+@_symbolic("aten::_upsample_bilinear2d_aa", dynamo=(), tensorrt_form=True)
 def _upsample_bilinear2d_aa(self: Tensor, output_size: _V7Sequence[int], align_corners: bool,
                             scales_h: _V7Optional[float] = None, scales_w: _V7Optional[float] = None) -> Tensor:
     """_upsample_bilinear2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor
@@ -3327,7 +3327,7 @@ def _upsample_bilinear2d_aa(self: Tensor, output_size: _V7Sequence[int], align_c
     return _v7.upsample_aa("_upsample_bilinear2d_aa", self, output_size, align_corners, [scales_h, scales_w], 2)
 
 
-@_symbolic("aten::_upsample_bicubic2d_aa.vec", dynamo=())
+@_symbolic("aten::_upsample_bicubic2d_aa.vec", dynamo=(), tensorrt_form=True)
 def _upsample_bicubic2d_aa_vec(input: Tensor, output_size: _V7Optional[_V7Sequence[int]], align_corners: bool,
                                scale_factors: _V7Optional[_V7Sequence[float]]) -> Tensor:
     """_upsample_bicubic2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor
@@ -3340,7 +3340,7 @@ def _upsample_bicubic2d_aa_vec(input: Tensor, output_size: _V7Optional[_V7Sequen
     return _v7.upsample_aa("_upsample_bicubic2d_aa", input, output_size, align_corners, scales, 4)
 
 
-@_symbolic("aten::_upsample_bicubic2d_aa", dynamo=())
+@_symbolic("aten::_upsample_bicubic2d_aa", dynamo=(), tensorrt_form=True)
 def _upsample_bicubic2d_aa(self: Tensor, output_size: _V7Sequence[int], align_corners: bool,
                            scales_h: _V7Optional[float] = None, scales_w: _V7Optional[float] = None) -> Tensor:
     """_upsample_bicubic2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor

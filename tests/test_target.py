@@ -57,3 +57,34 @@ def test_unknown_target_names_the_choices(monkeypatch):
     monkeypatch.setenv(builder.TARGET_ENV, "cuda")
     with pytest.raises(torch_opfill.OpfillError, match="TORCH_OPFILL_TARGET='cuda' is not a target"):
         torch_opfill.target()
+
+
+@pytest.mark.parametrize("dynamo", [False, True])
+def test_tensorrt_target_changes_what_a_5d_grid_sample_exports_to(dynamo):
+    """TensorRT parses 4-D GridSample only: under the tensorrt target a 5-D grid sample is the
+    pack's Gather composition -- for dynamo too, where torchlib has the op."""
+    import io
+
+    import onnx
+    import torch
+
+    class Sample(torch.nn.Module):
+        def forward(self, x, grid):
+            return torch.nn.functional.grid_sample(x, grid, align_corners=False)
+
+    args = (torch.randn(1, 2, 3, 4, 5), torch.rand(1, 2, 3, 4, 3) * 2 - 1)
+
+    def node_types(target: str) -> set[str]:
+        torch_opfill.enable(override=False)
+        with torch_opfill.target(target):
+            if dynamo:
+                model = torch.onnx.export(Sample(), args, dynamo=True, opset_version=20).model_proto
+            else:
+                buf = io.BytesIO()
+                torch.onnx.export(Sample(), args, buf, dynamo=False, opset_version=20)
+                model = onnx.load_from_string(buf.getvalue())
+        return {n.op_type for n in model.graph.node}
+
+    assert "GridSample" in node_types("onnx")
+    assert "GridSample" not in node_types("tensorrt")
+    assert "GridSample" in node_types("onnx")  # and back

@@ -39,6 +39,7 @@ class _State:
     dynamo_installed: dict[str, _registry.Registration] = dataclasses.field(default_factory=dict)
     dynamo_skipped: dict[str, str] = dataclasses.field(default_factory=dict)
     dynamo_opset: int | None = None
+    dynamo_target: str | None = None  # the torch_opfill.target the dynamo install was made for
 
 
 STATE = _State()
@@ -288,7 +289,8 @@ def install_dynamo(opset: int) -> None:
     """Register, for an export at ``opset``, the version of each op that opset dispatches to."""
     with _LOCK:
         reg = load()
-        if STATE.dynamo_opset == opset:
+        deploy = builder.current_target()
+        if STATE.dynamo_opset == opset and STATE.dynamo_target == deploy:
             return
         uninstall_dynamo()
         taken = _compat.dynamo_onnxscript_names() | _compat.dynamo_torch_builtin_names()
@@ -297,10 +299,13 @@ def install_dynamo(opset: int) -> None:
             if r is None:
                 continue
             targets = r.op.dynamo_targets
-            if _overridden(name) and name not in targets:
+            # An op with a TensorRT form goes in front of torchlib's when that is the target:
+            # torchlib's natural form (5-D GridSample, Det, DFT) is what TensorRT rejects.
+            replaces = _overridden(name) or (deploy == "tensorrt" and r.op.tensorrt_form)
+            if replaces and name not in targets:
                 targets = (name, *targets)  # an override replaces the decomposition too
             for target in targets:
-                if target in taken and not (_overridden(target) or _overridden(name)):
+                if target in taken and not (_overridden(target) or replaces):
                     STATE.dynamo_skipped[target] = "torchlib has it"
                     continue
                 if target in STATE.dynamo_installed:
@@ -319,6 +324,7 @@ def install_dynamo(opset: int) -> None:
                     continue
                 STATE.dynamo_installed[target] = r
         STATE.dynamo_opset = opset
+        STATE.dynamo_target = deploy
 
 
 def uninstall_dynamo() -> None:
@@ -328,3 +334,4 @@ def uninstall_dynamo() -> None:
         STATE.dynamo_installed.clear()
         STATE.dynamo_skipped.clear()
         STATE.dynamo_opset = None
+        STATE.dynamo_target = None

@@ -39,6 +39,9 @@ class OpDef:
     # TorchScript: installed in front of torch's built-in symbolic, which runs whenever the
     # pack function returns NotImplemented (see `symbolic`).
     wraps_builtin: bool = False
+    # Has a TensorRT-deployable form (op.for_tensorrt): under torch_opfill.target("tensorrt")
+    # the dynamo install puts it in front of torchlib's function for the op.
+    tensorrt_form: bool = False
 
     @property
     def ts_name(self) -> str:
@@ -56,7 +59,12 @@ class OpDef:
 
 
 def symbolic(
-    name: str, *, opset: int, dynamo: Sequence[str] | None = None, wraps_builtin: bool = False
+    name: str,
+    *,
+    opset: int,
+    dynamo: Sequence[str] | None = None,
+    wraps_builtin: bool = False,
+    tensorrt_form: bool = False,
 ) -> Callable[[Callable], Callable]:
     """Declare ``func`` as the implementation of ATen op ``name`` from ``opset`` on.
 
@@ -72,6 +80,11 @@ def symbolic(
     claims and returns ``NotImplemented`` for the rest, which then go to torch's symbolic
     unchanged (so do arguments it cannot parse). Without it, a built-in mapping always wins.
 
+    ``tensorrt_form``: the function emits a TensorRT-deployable composition when
+    ``op.for_tensorrt`` (``torch_opfill.target("tensorrt")``); for dynamo exports under that
+    target it then replaces torchlib's own function for ``name`` (TorchScript: declare it
+    ``wraps_builtin`` and decline only where not ``op.for_tensorrt``).
+
     Validated here, at import: a bad name or opset fails the pack's import.
     """
     for n in (name, *(dynamo or ())):
@@ -84,7 +97,9 @@ def symbolic(
 
     def decorate(func: Callable) -> Callable:
         defs = list(getattr(func, "__opfill__", ()))
-        defs.append(OpDef(name, opset, func, None if dynamo is None else tuple(dynamo), wraps_builtin))
+        defs.append(
+            OpDef(name, opset, func, None if dynamo is None else tuple(dynamo), wraps_builtin, tensorrt_form)
+        )
         func.__opfill__ = tuple(defs)  # type: ignore[attr-defined]
         return func
 
