@@ -380,3 +380,42 @@ CASES += [
     OpCase("aten::adaptive_max_pool3d",
            lambda x: F.adaptive_max_pool3d(_planes(x, 2, 3, 5), (3, 2, 4), return_indices=True), int_dtypes=()),
 ]
+
+
+# TensorRT forms (torch_opfill.target("tensorrt"): no float64 in the graph). Nearest-exact
+# indices are eager's exactly; window sums and batch statistics accumulate in float32 (eager:
+# float64), a few ULP further from eager than the default forms (measured: see the docstrings).
+def _nearest_trt(x):
+    """One fixed sample joins in: TorchScript's shape inference loses the static spatial sizes
+    of an empty input, which the scale_factors form needs."""
+    v = torch.cat([_nchw(x, 3, 4), _const([0.5 * i - 3.0 for i in range(24)], x).reshape(1, 2, 3, 4)])
+    return (F.interpolate(v, size=(5, 3), mode="nearest-exact"),
+            F.interpolate(v, scale_factor=(1.7, 0.6), mode="nearest-exact"))
+
+
+_TRT = dict(dtypes=(torch.float32,), int_dtypes=(), target="tensorrt", label="tensorrt", n=8)
+CASES += [
+    # Static input: under the tensorrt target the sizes from scale_factors are computed at export.
+    OpCase("aten::_upsample_nearest_exact2d.vec", _nearest_trt, static_dims=(0, -1), **_TRT),
+    OpCase("aten::adaptive_avg_pool2d", lambda x: F.adaptive_avg_pool2d(_planes(_clip2(x), 3, 5), (2, 3)),
+           atol=_AVG_ATOL, **_TRT),
+    # The dynamo exporter reaches _native_batch_norm_legit_functional (torchlib's, float32) for
+    # native_batch_norm, and the pack's _batch_norm_with_update.
+    OpCase("aten::native_batch_norm", _bn_train, _PAIR, atol=_BN_ATOL, xfail=_DYNAMO_BN_TRAIN, **_TRT),
+    OpCase("aten::_batch_norm_with_update", _bn_update, _PAIR, atol=_BN_ATOL, **_TRT),
+]
+
+
+def _unfold(x: torch.Tensor) -> torch.Tensor:
+    """[1, 2, 3, W] with W dynamic (six columns per sweep value, three fixed ones: eager needs
+    W >= 3 for this kernel); kernel (2, 3), dilation (1, 2), padding 1, stride (2, 1)."""
+    fixed = _const([0.25 * i - 2.0 for i in range(18)], x).reshape(3, 6)
+    x = x.reshape(-1)
+    v = torch.cat([_cols(x, -x, x * 0.5, x - 1, x * -2, x + 0.25), fixed]).t().reshape(1, 2, 3, -1)
+    return F.unfold(v, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1))
+
+
+CASES += [
+    # torch's TorchScript symbolic from opset 11; the pack's at 9 and 10.
+    OpCase("aten::im2col", _unfold, int_dtypes=()),
+]
