@@ -112,3 +112,35 @@ def segment_reduce(data: Tensor, reduce: str, lengths: Optional[Tensor] = None, 
 
 
 # --- end group L6 ---
+
+
+
+# --- group LS (issue 7 linear algebra: eigh, SVD and what derives from them) ---
+# torch's TorchScript exporter has linalg_matrix_norm at opset 18 too: the opset-9 forms again
+# here, so that an override (which installs only at the pack's own opsets) is not shadowed
+# by torch's opset-18 symbolic at opsets 18-20.
+from typing import Optional as _LSOptional18  # noqa: E402
+from collections.abc import Sequence as _LSSequence18  # noqa: E402
+
+from opset_patches import symbolic_opset9 as _ls_opset9  # noqa: E402
+
+
+@_symbolic("aten::linalg_matrix_norm", dynamo=(), wraps_builtin=True)
+def linalg_matrix_norm(self: Tensor, ord: float, dim: _LSSequence18[int] = (-2, -1), keepdim: bool = False,
+                       dtype: _LSOptional18[int] = None) -> Tensor:
+    """linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
+
+    As at opset 9 (ord 2 / -2 from the Jacobi SVD; the rest to torch's symbolic). TensorRT: deployable.
+    """
+    return _ls_opset9.linalg_matrix_norm(self, ord, dim, keepdim, dtype)
+
+
+@_symbolic("aten::linalg_matrix_norm.str_ord", dynamo=(), wraps_builtin=True)
+def linalg_matrix_norm_str_ord(self: Tensor, ord: str = "fro", dim: _LSSequence18[int] = (-2, -1),
+                               keepdim: bool = False, dtype: _LSOptional18[int] = None) -> Tensor:
+    """linalg_matrix_norm.str_ord(Tensor self, str ord="fro", int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
+
+    As at opset 9 ('nuc' from the Jacobi SVD; 'fro' to torch's symbolic). TensorRT: deployable.
+    """
+    return _ls_opset9.linalg_matrix_norm_str_ord(self, ord, dim, keepdim, dtype)
+# --- end group LS ---

@@ -3417,6 +3417,282 @@ def linalg_vecdot(x: Tensor, y: Tensor, dim: int = -1) -> Tensor:
 
 
 # --- group LS (issue 7 linear algebra: eigh, SVD and what derives from them) ---
+from opset_patches import _spectral as _ls  # noqa: E402
+from typing import Optional as _LSOptional  # noqa: E402
+from collections.abc import Sequence as _LSSequence  # noqa: E402
+
+# Jacobi compositions (see opset_patches/_spectral.py): unrolled over a static matrix size,
+# batch dims dynamic. Accuracy (float32 / float64, n <= 8, rows in _cases_spectral.py):
+# eigenvalues and singular values within ~25 eps of the matrix norm (eager's LAPACK: a few
+# eps); residuals ||A V - V diag(w)||, reconstructions and orthogonality at the same level;
+# pinv within cond * eps. TensorRT: plain arithmetic (MatMul, Gather with constant indices,
+# Where, ArgMax, reductions): deployable.
+
+
+@_symbolic("aten::linalg_eigh", dynamo=())  # the dynamo exporter reaches aten::_linalg_eigh
+def linalg_eigh(self: Tensor, UPLO: str = "L") -> tuple[Tensor, Tensor]:
+    """linalg_eigh(Tensor self, str UPLO="L") -> (Tensor eigenvalues, Tensor eigenvectors)
+
+    Cyclic (round-robin parallel) Jacobi on the triangle UPLO names, a fixed number of sweeps
+    (_spectral.sweeps); eigenvalues ascending. Eigenvectors are unique only up to sign (and
+    within repeated eigenvalues): judged by residual and orthogonality. TensorRT: deployable.
+    """
+    return _ls.eigh(self, UPLO, True, "linalg_eigh")
+
+
+@_symbolic("aten::_linalg_eigh")
+def _linalg_eigh(A: Tensor, UPLO: str = "L", compute_v: bool = True) -> tuple[Tensor, Tensor]:
+    """_linalg_eigh(Tensor A, str UPLO="L", bool compute_v=True) -> (Tensor eigenvalues, Tensor eigenvectors)
+
+    What the dynamo exporter's decompositions of linalg_eigh, linalg_eigvalsh, pinv/matrix_rank
+    (hermitian) reach; as linalg_eigh (compute_v=False: an empty eigenvector tensor, as eager).
+    TensorRT: deployable.
+    """
+    w, v = _ls.eigh(A, UPLO, compute_v, "_linalg_eigh")
+    if v is None:
+        v = op.const(torch.zeros(0).tolist(), op.dtype(A))
+    return w, v
+
+
+@_symbolic("aten::linalg_eigvalsh", dynamo=())
+def linalg_eigvalsh(self: Tensor, UPLO: str = "L") -> Tensor:
+    """linalg_eigvalsh(Tensor self, str UPLO="L") -> Tensor
+
+    linalg_eigh's Jacobi without the eigenvector accumulation. TensorRT: deployable.
+    """
+    w, _ = _ls.eigh(self, UPLO, False, "linalg_eigvalsh")
+    return w
+
+
+@_symbolic("aten::linalg_svd", dynamo=())  # the dynamo exporter reaches aten::_linalg_svd
+def linalg_svd(A: Tensor, full_matrices: bool = True, driver: _LSOptional[str] = None) -> tuple[Tensor, Tensor, Tensor]:
+    """linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)
+
+    One-sided (Hestenes) Jacobi on A (A^T when wide), a fixed number of sweeps; U completed
+    to an orthonormal basis where A is rank-deficient or full_matrices asks for more columns.
+    Singular vectors are unique only up to sign (and within repeated values): judged by
+    reconstruction and orthogonality. ``driver`` is ignored (CUDA-only in eager).
+    TensorRT: deployable.
+    """
+    return _ls.svd(A, full_matrices, True, "linalg_svd")
+
+
+@_symbolic("aten::_linalg_svd")
+def _linalg_svd(A: Tensor, full_matrices: bool = False, compute_uv: bool = True,
+                driver: _LSOptional[str] = None) -> tuple[Tensor, Tensor, Tensor]:
+    """_linalg_svd(Tensor A, bool full_matrices=False, bool compute_uv=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)
+
+    What the dynamo exporter's decompositions of every SVD-based op reach (linalg_svd,
+    svdvals, svd, matrix_rank, pinv, cond, matrix_norm 'nuc'/2/-2, nuclear_norm); as
+    linalg_svd (compute_uv=False: empty U and Vh, as eager). TensorRT: deployable.
+    """
+    u, s, vh = _ls.svd(A, full_matrices, compute_uv, "_linalg_svd")
+    if u is None:
+        empty = op.const(torch.zeros(0).tolist(), op.dtype(A))
+        return empty, s, empty
+    return u, s, vh
+
+
+@_symbolic("aten::linalg_svdvals", dynamo=())
+def linalg_svdvals(A: Tensor, driver: _LSOptional[str] = None) -> Tensor:
+    """linalg_svdvals(Tensor A, *, str? driver=None) -> Tensor
+
+    linalg_svd's one-sided Jacobi without U/V; descending. TensorRT: deployable.
+    """
+    _, s, _ = _ls.svd(A, False, False, "linalg_svdvals")
+    return s
+
+
+@_symbolic("aten::svd", dynamo=())
+def svd(self: Tensor, some: bool = True, compute_uv: bool = True) -> tuple[Tensor, Tensor, Tensor]:
+    """svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V)
+
+    linalg_svd with V = Vh^T (reduced where ``some``); compute_uv=False gives zero U (m x m)
+    and V (n x n), as eager. TensorRT: deployable.
+    """
+    return _ls.old_svd(self, some, compute_uv)
+
+
+@_symbolic("aten::linalg_pinv.atol_rtol_tensor")  # what the dynamo exporter reaches for every pinv
+def linalg_pinv_atol_rtol_tensor(self: Tensor, atol: _LSOptional[Tensor] = None, rtol: _LSOptional[Tensor] = None,
+                                 hermitian: bool = False) -> Tensor:
+    """linalg_pinv.atol_rtol_tensor(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor
+
+    eager's formula: V diag(1/s where s > max(atol, rtol s_max), else 0) U^T from the Jacobi
+    SVD (hermitian: U diag(1/w) U^T from the Jacobi eigh, |w| against the tolerance).
+    TensorRT: deployable.
+    """
+    return _ls.pinv(self, atol, rtol, hermitian, "linalg_pinv")
+
+
+@_symbolic("aten::linalg_pinv.atol_rtol_float", dynamo=())
+def linalg_pinv_atol_rtol_float(self: Tensor, atol: _LSOptional[float] = None, rtol: _LSOptional[float] = None,
+                                hermitian: bool = False) -> Tensor:
+    """linalg_pinv.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor
+
+    As linalg_pinv.atol_rtol_tensor. TensorRT: deployable.
+    """
+    return _ls.pinv(self, atol, rtol, hermitian, "linalg_pinv")
+
+
+@_symbolic("aten::linalg_pinv", dynamo=())
+def linalg_pinv(self: Tensor, rcond: float, hermitian: bool = False) -> Tensor:
+    """linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor
+
+    rcond is rtol (atol 0), as eager. TensorRT: deployable.
+    """
+    return _ls.pinv(self, 0.0, rcond, hermitian, "linalg_pinv")
+
+
+@_symbolic("aten::pinverse", dynamo=())
+def pinverse(self: Tensor, rcond: float = 1e-15) -> Tensor:
+    """pinverse(Tensor self, float rcond=1.0000000000000001e-15) -> Tensor
+
+    linalg_pinv(self, rtol=rcond), as eager. TensorRT: deployable.
+    """
+    return _ls.pinv(self, None, rcond, False, "pinverse")
+
+
+@_symbolic("aten::linalg_matrix_rank.atol_rtol_tensor", dynamo=())  # dynamo: reaches _linalg_svd/_linalg_eigh
+def linalg_matrix_rank_atol_rtol_tensor(input: Tensor, atol: _LSOptional[Tensor] = None,
+                                        rtol: _LSOptional[Tensor] = None, hermitian: bool = False) -> Tensor:
+    """linalg_matrix_rank.atol_rtol_tensor(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor
+
+    The count of singular values (hermitian: |eigenvalues|) above max(atol, rtol s_max), as
+    eager; int64. Values within rounding of the threshold may count differently from eager.
+    TensorRT: deployable.
+    """
+    return _ls.matrix_rank(input, atol, rtol, hermitian, "linalg_matrix_rank")
+
+
+@_symbolic("aten::linalg_matrix_rank.atol_rtol_float", dynamo=())
+def linalg_matrix_rank_atol_rtol_float(self: Tensor, atol: _LSOptional[float] = None,
+                                       rtol: _LSOptional[float] = None, hermitian: bool = False) -> Tensor:
+    """linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor
+
+    As linalg_matrix_rank.atol_rtol_tensor. TensorRT: deployable.
+    """
+    return _ls.matrix_rank(self, atol, rtol, hermitian, "linalg_matrix_rank")
+
+
+@_symbolic("aten::linalg_matrix_rank", dynamo=())
+def linalg_matrix_rank(self: Tensor, tol: float, hermitian: bool = False) -> Tensor:
+    """linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor
+
+    tol is atol (rtol 0), as eager. TensorRT: deployable.
+    """
+    return _ls.matrix_rank(self, tol, 0.0, hermitian, "linalg_matrix_rank")
+
+
+@_symbolic("aten::linalg_matrix_rank.tol_tensor", dynamo=())
+def linalg_matrix_rank_tol_tensor(input: Tensor, tol: Tensor, hermitian: bool = False) -> Tensor:
+    """linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor
+
+    tol is atol (rtol 0), as eager. TensorRT: deployable.
+    """
+    return _ls.matrix_rank(input, tol, 0.0, hermitian, "linalg_matrix_rank")
+
+
+@_symbolic("aten::linalg_cond", dynamo=())  # dynamo: reaches _linalg_svd (p None/+-2) or linalg_inv_ex
+def linalg_cond(self: Tensor, p: _LSOptional[float] = None) -> Tensor:
+    """linalg_cond(Tensor self, Scalar? p=None) -> Tensor
+
+    p None/2/-2: s_max / s_min (or its inverse) from the Jacobi SVD. p +-1/+-inf:
+    ||A||_p ||A^-1||_p with A^-1 = V diag(1/s) U^T from the same SVD (inf for a singular A,
+    as eager). TensorRT: deployable.
+    """
+    return _ls.cond(self, p)
+
+
+@_symbolic("aten::linalg_cond.p_str", dynamo=())
+def linalg_cond_p_str(self: Tensor, p: str) -> Tensor:
+    """linalg_cond.p_str(Tensor self, str p) -> Tensor
+
+    'fro' / 'nuc': ||A|| ||A^-1|| from the Jacobi SVD's singular values alone, relative to the
+    largest (r = s / s_max: sqrt(sum r^2) sqrt(sum r^-2), sum r * sum 1/r), so no square
+    overflows where eager's own norms do; inf for a singular A ('nuc': nan for the zero
+    matrix), as eager. TensorRT: deployable.
+    """
+    return _ls.cond(self, p)
+
+
+@_symbolic("aten::linalg_matrix_norm", dynamo=(), wraps_builtin=True)
+def linalg_matrix_norm(self: Tensor, ord: float, dim: _LSSequence[int] = (-2, -1), keepdim: bool = False,
+                       dtype: _LSOptional[int] = None) -> Tensor:
+    """linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
+
+    ord 2 / -2 (which torch's TorchScript exporter refuses): the largest / smallest singular
+    value of the Jacobi SVD; every other ord goes to torch's symbolic. TensorRT: deployable.
+    """
+    if ord not in (2, -2):
+        return NotImplemented
+    return _ls.spectral_matrix_norm(self, ord, list(dim), keepdim, dtype)
+
+
+@_symbolic("aten::linalg_matrix_norm.str_ord", dynamo=(), wraps_builtin=True)
+def linalg_matrix_norm_str_ord(self: Tensor, ord: str = "fro", dim: _LSSequence[int] = (-2, -1),
+                               keepdim: bool = False, dtype: _LSOptional[int] = None) -> Tensor:
+    """linalg_matrix_norm.str_ord(Tensor self, str ord="fro", int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
+
+    ord 'nuc' (which torch's TorchScript exporter refuses): the sum of the Jacobi SVD's
+    singular values; 'fro' goes to torch's symbolic. TensorRT: deployable.
+    """
+    if ord != "nuc":
+        return NotImplemented
+    return _ls.spectral_matrix_norm(self, ord, list(dim), keepdim, dtype)
+
+
+def _ls_norm_dims(self: Tensor, dim) -> list[int] | None:
+    if dim is not None:
+        return list(dim) if len(dim) == 2 else None
+    return [-2, -1] if op.rank(self) == 2 else None
+
+
+@_symbolic("aten::linalg_norm", dynamo=(), wraps_builtin=True)
+def linalg_norm(self: Tensor, ord: _LSOptional[float] = None, dim: _LSOptional[_LSSequence[int]] = None,
+                keepdim: bool = False, dtype: _LSOptional[int] = None) -> Tensor:
+    """linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
+
+    Matrix ord 2 / -2 as linalg_matrix_norm; everything else goes to torch's symbolic.
+    TensorRT: deployable.
+    """
+    dims = _ls_norm_dims(self, dim)
+    if ord not in (2, -2) or dims is None:
+        return NotImplemented
+    return _ls.spectral_matrix_norm(self, ord, dims, keepdim, dtype)
+
+
+@_symbolic("aten::linalg_norm.ord_str", dynamo=(), wraps_builtin=True)
+def linalg_norm_ord_str(self: Tensor, ord: str, dim: _LSOptional[_LSSequence[int]] = None, keepdim: bool = False,
+                        dtype: _LSOptional[int] = None) -> Tensor:
+    """linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
+
+    ord 'nuc' as linalg_matrix_norm; everything else goes to torch's symbolic. TensorRT: deployable.
+    """
+    dims = _ls_norm_dims(self, dim)
+    if ord != "nuc" or dims is None:
+        return NotImplemented
+    return _ls.spectral_matrix_norm(self, ord, dims, keepdim, dtype)
+
+
+@_symbolic("aten::nuclear_norm", dynamo=())
+def nuclear_norm(self: Tensor, keepdim: bool = False) -> Tensor:
+    """nuclear_norm(Tensor self, bool keepdim=False) -> Tensor
+
+    The sum of the Jacobi SVD's singular values of a 2-D input. TensorRT: deployable.
+    """
+    if op.rank(self) != 2:
+        raise OpfillError(f"nuclear_norm: expected a 2-D input, got {op.rank(self)}-D; pass dim")
+    return _ls.spectral_matrix_norm(self, "nuc", [0, 1], keepdim, None)
+
+
+@_symbolic("aten::nuclear_norm.dim", dynamo=())
+def nuclear_norm_dim(self: Tensor, dim: _LSSequence[int], keepdim: bool = False) -> Tensor:
+    """nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor
+
+    The sum of the Jacobi SVD's singular values over ``dim``. TensorRT: deployable.
+    """
+    return _ls.spectral_matrix_norm(self, "nuc", list(dim), keepdim, None)
 # --- end group LS ---
 
 
