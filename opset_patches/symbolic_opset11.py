@@ -1431,7 +1431,6 @@ def histogram(self: Tensor, bins: int = 100, range: Optional[Sequence[float]] = 
 # --- end group B6 ---
 
 
-
 # --- group FT (issue 7 FFT) ---
 from collections.abc import Sequence as _FTSequence  # noqa: E402
 from typing import Optional as _FTOptional  # noqa: E402

@@ -114,7 +114,6 @@ def segment_reduce(data: Tensor, reduce: str, lengths: Optional[Tensor] = None, 
 # --- end group L6 ---
 
 
-
 # --- group LS (issue 7 linear algebra: eigh, SVD and what derives from them) ---
 # torch's TorchScript exporter has linalg_matrix_norm at opset 18 too: the opset-9 forms again
 # here, so that an override (which installs only at the pack's own opsets) is not shadowed

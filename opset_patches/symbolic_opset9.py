@@ -3829,7 +3829,6 @@ def _upsample_bicubic2d_aa(self: Tensor, output_size: _V7Sequence[int], align_co
 # --- end group V7 ---
 
 
-
 # --- group FT (issue 7 FFT: complex values carried as real [..., 2] tensors) ---
 import inspect as _ft_inspect  # noqa: E402
 
@@ -3974,7 +3973,6 @@ def ft_conj_physical(self: Tensor) -> Tensor:
     """
     return _ft_conj(self)
 # --- end group FT ---
-
 # --- group U7 ---
 from opset_patches import _nn as _u7_nn  # noqa: E402
 
