@@ -247,11 +247,6 @@ def _norm(x: torch.Tensor, m: int, n: int, fn) -> torch.Tensor:
     return out / (s.reshape(-1, 1, 1) if out.dim() == 3 else s)
 
 
-# The TorchScript exporter's overload choice (torch_opfill._install._pick_overload) takes the
-# first overload whose non-tensor parameters all get constants, and the numeric overload
-# (Scalar ord / p) sorts first: a string ord reaches it and fails to parse as a float.
-_TS_STR = Xfail("TorchScript: the pack's overload choice gives the string ord to the Scalar overload "
-                "(needs the core to tell string constants from numbers)", exporter="torchscript")
 # torch.export itself (step 1 of the dynamo export, before any ONNX conversion) fails with the
 # rows' dynamic batch dim: linalg_cond(p not None/+-2) calls numel() on a symbolic shape;
 # svd(compute_uv=False) and matrix_norm(ord=+-2) specialize it. With a
@@ -299,13 +294,13 @@ CASES: list[OpCase] = [
     # Scale-free matrices: eager's own fro/nuc norms overflow (inf) where the matrix entries
     # square beyond the float range; the pack's ratio of singular values does not.
     OpCase("aten::linalg_cond.p_str", lambda x: torch.stack([_cond(x, 3, "fro", True), _cond(x, 3, "nuc", True)]),
-           dtypes=_F, int_dtypes=(), n=_N, max_ulp=_ULP, static_dims=_MAT, xfail=(_TS_STR, _EXPORT)),
+           dtypes=_F, int_dtypes=(), n=_N, max_ulp=_ULP, static_dims=_MAT, xfail=(_EXPORT,)),
     OpCase("aten::linalg_matrix_norm", lambda x: _norm(x, 4, 3, lambda a: L.matrix_norm(a, 2)), dtypes=_F,
            int_dtypes=(), n=_N, max_ulp=_ULP, atol=_ATOL, static_dims=_MAT, xfail=(_EXPORT,)),
     OpCase("aten::linalg_matrix_norm", lambda x: _norm(x, 3, 4, lambda a: L.matrix_norm(a, -2, keepdim=True)),
            dtypes=_F, int_dtypes=(), n=_N, max_ulp=_ULP, atol=_ATOL, static_dims=_MAT, label="-2", xfail=(_EXPORT,)),
     OpCase("aten::linalg_matrix_norm.str_ord", lambda x: _norm(x, 4, 3, lambda a: L.matrix_norm(a, "nuc")),
-           dtypes=_F, int_dtypes=(), n=_N, max_ulp=_ULP, atol=_ATOL, static_dims=_MAT, xfail=(_TS_STR,)),
+           dtypes=_F, int_dtypes=(), n=_N, max_ulp=_ULP, atol=_ATOL, static_dims=_MAT),
     OpCase("aten::nuclear_norm.dim", lambda x: _norm(x, 3, 3, lambda a: torch.nuclear_norm(a, dim=(-1, -2))),
            dtypes=_F, int_dtypes=(), n=_N, max_ulp=_ULP, atol=_ATOL, static_dims=_MAT),
 ]

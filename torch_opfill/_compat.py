@@ -154,6 +154,16 @@ def ts_lookup(name: str, opset: int) -> Callable | None:
     return None if group is None else group.get(opset)
 
 
+def ts_is_string(value: Any) -> bool:
+    """Whether a TorchScript value is a string constant (a str argument): a prim::Constant of
+    StringType, or the onnx::Constant the exporter turns it into (a string ``value``)."""
+    node = value.node() if hasattr(value, "node") else None
+    if node is not None and node.kind() == "onnx::Constant" and "value" in node.attributeNames():
+        return node.kindOf("value") == "s"
+    t = getattr(value, "type", None)
+    return t is not None and t().kind() == "StringType"
+
+
 def ts_is_none(value: Any) -> bool:
     return ts_symbolic_helper()._is_none(value)
 

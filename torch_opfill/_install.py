@@ -230,7 +230,10 @@ class _Signature:
             or (p.optional and _compat.ts_is_none(value))
             # a list parameter takes a 1-d constant (a 0-d one is a scalar: hsplit(x, 3) is
             # hsplit.int), any other scalar parameter a 0-d one
-            or (_is_ts_constant(value) and (_compat.ts_rank(value) != 0 if p.kind in ("is", "fs") else _compat.ts_rank(value) in (0, None)))
+            or (_is_ts_constant(value) and (_compat.ts_rank(value) != 0 if p.kind in ("is", "fs") else _compat.ts_rank(value) in (0, None))
+                # a str parameter takes a string constant, a number parameter anything else
+                # (linalg_matrix_norm's ord: 'nuc' is the .str_ord overload's)
+                and (p.kind == "s") == _compat.ts_is_string(value))
             for value, p in zip(args, self.params)
         )
 
