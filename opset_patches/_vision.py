@@ -22,7 +22,6 @@ from torch_opfill import OpfillError, Tensor, op
 I64 = torch.int64
 MODES = ("bilinear", "nearest", "bicubic")
 PADDINGS = ("zeros", "border", "reflection")
-_ONNX20_MODES = {"bilinear": "linear", "nearest": "nearest", "bicubic": "cubic"}
 
 
 class _Ar:
@@ -73,16 +72,6 @@ def check_grid_args(name: str, input: Tensor, grid: Tensor, interpolation_mode: 
     if op.dtype(input) not in _order.FLOATS:
         raise OpfillError(f"{name}: eager has no integer kernel; pass float input and grid")
     return rank
-
-
-def grid_sample_natural(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
-                        align_corners: bool) -> Tensor:
-    """ONNX GridSample (opset 16: 4-D; opset 20: N-D, modes renamed linear/cubic)."""
-    mode = MODES[interpolation_mode]
-    if op.opset >= 20:
-        mode = _ONNX20_MODES[mode]
-    return op.GridSample(input, grid, mode=mode, padding_mode=PADDINGS[padding_mode],
-                         align_corners=int(bool(align_corners)))
 
 
 def grid_sample(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
@@ -389,17 +378,18 @@ def _sample_3d(axes: list[Tensor], sizes: list[Tensor], taps: _Taps, ar: _Ar, mo
 
 def grid_sampler_any(name: str, input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                      align_corners: bool):
-    """GridSample where the export opset has it for this rank (16: 4-D, 20: any) and the target
-    takes it (TensorRT parses 4-D GridSample only), else the Gather composition. Hands the call
-    to torch's own symbolic (same GridSample node) where one stands behind this op."""
+    """torch's own symbolic (ONNX GridSample) where one stands behind this op and emits it for
+    this rank (16: 4-D, 20: any) and the target takes it (TensorRT parses 4-D GridSample only);
+    the Gather composition everywhere else -- float64 too, for which onnxruntime has no
+    GridSample kernel. The pack's own form is always the composition: onnxruntime's GridSample
+    departs from eager at nan/inf/huge coordinates and at half-pixel points after reflection,
+    the composition follows eager's kernels."""
     rank = check_grid_args(name, input, grid, interpolation_mode, padding_mode)
     natural = op.opset >= 20 or (op.opset >= 16 and rank == 4)
     if rank == 5 and op.for_tensorrt:
         natural = False
-    if natural:
-        if op.may_defer:
-            return NotImplemented
-        return grid_sample_natural(input, grid, interpolation_mode, padding_mode, align_corners)
+    if natural and op.may_defer and op.dtype(input) != torch.float64:
+        return NotImplemented
     return grid_sample(input, grid, interpolation_mode, padding_mode, align_corners)
 
 

@@ -76,8 +76,9 @@ def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_m
                  align_corners: bool) -> Tensor:
     """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
 
-    ONNX GridSample-16 (4-D input; 5-D input gets the opset-9 Gather composition, which torch's
-    opset-16 symbolic refuses); torch's own symbolic where it emits the same node.
+    torch's own symbolic (GridSample-16, 4-D float32/float16) where it stands behind this op;
+    else the opset-9 Gather composition (5-D, which torch's opset-16 symbolic refuses; float64,
+    which onnxruntime's GridSample lacks) -- see _vision.grid_sampler_any.
     TensorRT: GridSample parses for 4-D input only.
     """
     return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
@@ -88,7 +89,8 @@ def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, paddin
                     align_corners: bool) -> Tensor:
     """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
 
-    ONNX GridSample-16. TensorRT: parsable (float32/float16).
+    The opset-9 Gather composition (the pack's own form; torchlib's GridSample serves the
+    dynamo exporter by default). TensorRT: parsable.
     """
     return _v7.grid_sampler_any("grid_sampler_2d", input, grid, interpolation_mode, padding_mode, align_corners)
 

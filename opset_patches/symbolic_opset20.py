@@ -18,8 +18,9 @@ def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_m
                  align_corners: bool) -> Tensor:
     """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
 
-    ONNX GridSample-20 (any rank; 5-D input gets the opset-9 Gather composition under
-    torch_opfill.target("tensorrt")); torch's own symbolic where it emits the same node.
+    torch's own symbolic (GridSample-20, any rank, float32/float16) where it stands behind this
+    op; else the opset-9 Gather composition (always for 5-D under torch_opfill.target
+    ("tensorrt"), and for float64) -- see _vision.grid_sampler_any.
     TensorRT: GridSample parses for 4-D input only.
     """
     return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
@@ -30,7 +31,8 @@ def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, paddin
                     align_corners: bool) -> Tensor:
     """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
 
-    ONNX GridSample-20. TensorRT: parsable (float32/float16).
+    The opset-9 Gather composition (the pack's own form; torchlib's GridSample serves the
+    dynamo exporter by default). TensorRT: parsable.
     """
     return _v7.grid_sampler_any("grid_sampler_2d", input, grid, interpolation_mode, padding_mode, align_corners)
 
@@ -40,8 +42,9 @@ def grid_sampler_3d(input: Tensor, grid: Tensor, interpolation_mode: int, paddin
                     align_corners: bool) -> Tensor:
     """grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
 
-    ONNX GridSample-20 (5-D); under torch_opfill.target("tensorrt") the opset-9 Gather
-    composition, as TensorRT parses 4-D GridSample only.
+    The opset-9 Gather composition (the pack's own form; torchlib's GridSample serves the
+    dynamo exporter by default, and this one under torch_opfill.target("tensorrt"), as
+    TensorRT parses 4-D GridSample only).
     """
     return _v7.grid_sampler_any("grid_sampler_3d", input, grid, interpolation_mode, padding_mode, align_corners)
 

@@ -89,8 +89,12 @@ def install_torchscript() -> None:
             by_ts_name.setdefault(r.op.ts_name, []).append(r)
         for ts_name, regs in by_ts_name.items():
             builtin = _compat.ts_builtin_min_opset(ts_name)
-            if builtin is not None and not _overridden(ts_name) and any(r.op.wraps_builtin for r in regs):
-                _install_wrapping(reg, ts_name, [r for r in regs if r.op.wraps_builtin])
+            if builtin is not None and _overridden(ts_name):
+                # Every slot, torch's higher ones too: an override must not be shadowed there.
+                _install_over_builtin(reg, ts_name, regs, defer=False)
+                continue
+            if builtin is not None and any(r.op.wraps_builtin for r in regs):
+                _install_over_builtin(reg, ts_name, [r for r in regs if r.op.wraps_builtin], defer=True)
                 regs = [r for r in regs if not r.op.wraps_builtin]
             for opset in sorted({r.opset for r in regs}):
                 key = (ts_name, opset)
@@ -107,17 +111,20 @@ def install_torchscript() -> None:
                 STATE.ts_installed[key] = tuple(chosen)
 
 
-def _install_wrapping(reg: _registry.Registry, ts_name: str, regs: Sequence[_registry.Registration]) -> None:
-    """Put ``wraps_builtin`` ops in front of torch's symbolic at every slot either has.
+def _install_over_builtin(
+    reg: _registry.Registry, ts_name: str, regs: Sequence[_registry.Registration], *, defer: bool
+) -> None:
+    """Put pack ops in front of torch's symbolic at every slot either has.
 
-    torch dispatches over its own and custom opsets together (highest <= target), so a
-    wrapper goes at each of our opsets and at each higher opset torch has a symbolic, each
-    holding the torch symbolic that slot would have run. All are looked up before any is
-    registered: a lookup must never find one of our wrappers.
+    torch dispatches over its own and custom opsets together (highest <= target), so ours go
+    at each of our opsets and at each higher opset torch has a symbolic. ``defer``
+    (``wraps_builtin``): each holds the torch symbolic that slot would have run, for the
+    calls the pack op declines; looked up before any is registered, so a lookup never finds
+    one of ours. Without it (an override) the pack op takes every call.
     """
     ours = sorted({r.opset for r in regs})
     slots = sorted(set(ours) | {v for v in _compat.ts_builtin_opsets(ts_name) if v > ours[0]})
-    builtins = {slot: _compat.ts_lookup(ts_name, slot) for slot in slots}
+    builtins = {slot: _compat.ts_lookup(ts_name, slot) if defer else None for slot in slots}
     for slot in slots:
         chosen = {o.op.name: o for o in (reg.resolve(r.name, slot) for r in regs) if o is not None}
         if not chosen:
