@@ -112,38 +112,32 @@ def _sample_3d(combos: str, *, finite=True, clip=False, direct=False, base=_HALF
 # The composition follows eager's kernels op for op, and float32 bilinear and nearest, all
 # 3-D modes and float16 (rounded per step as eager) agree to the bit. Elsewhere eager's
 # vectorized 2-D kernel contracts multiply-adds to FMA in ways the graph does not reproduce
-# (bicubic, and every float64 kernel: float64 FMA cannot be emulated), and onnxruntime's
-# GridSample (opsets 16/20) interpolates in an order of its own: a few ULP of the taps
-# (image values in [-2, 2]: O(1)).
+# (bicubic, and every float64 kernel: float64 FMA cannot be emulated): a few ULP of the
+# taps (image values in [-2, 2]: O(1)).
 _TAPS_ATOL = {torch.float32: 64 * 2.0**-23, torch.float64: 64 * 2.0**-52, torch.float16: 8 * 2.0**-10}
-# onnxruntime's GridSample maps nan, inf and huge coordinates its own way (eager: nan -> 0
-# after border/reflection clamps, nan/inf outputs for zeros-mode bilinear/bicubic, huge
-# coordinates read nothing) and rounds exact half-pixel points after reflection its own way
-# (away from eager's half-to-even); the dynamo exporter's form (and TorchScript's from opset
-# 16) is that node for 4-D input. Its float64 GridSample-16 has no kernel.
-_ORT = "onnxruntime's GridSample (the natural form; the composition, checked at the lowest TorchScript opset, follows eager)"
-_ORT_NONFINITE = Xfail(f"{_ORT} maps nan/inf/huge grid coordinates and huge image values differently from eager's kernel",
-                       exporter="dynamo")
-_ORT_HALF = Xfail(f"{_ORT} rounds exact half-pixel points after reflection differently from eager's nearbyint",
-                  exporter="dynamo")
-_ORT_F64 = Xfail("onnxruntime has no float64 GridSample-16 kernel (the natural form at opsets 16-19)",
-                 exporter="dynamo", dtype=torch.float64)
-
+# The rows measure the pack's own form, the composition, at every opset and through both
+# exporters. Where a torch built-in GridSample stands behind it (TorchScript from opset 16,
+# torchlib's for dynamo, float32/float16) users get that node by default: onnxruntime's
+# GridSample maps nan, inf and huge coordinates its own way, rounds exact half-pixel points
+# after reflection away from eager's half-to-even, and has no float64 kernel
+# (TORCH_OPFILL_OVERRIDE=aten::grid_sampler gives the composition there).
+_DYNAMO_F64 = Xfail("dynamo exporter, float64: the composition comes out at float32 precision (1e-6 relative; "
+                    "TorchScript's float64 export of the same function is exact): cause not found yet",
+                    exporter="dynamo", dtype=torch.float64)
 CASES: list[OpCase] = [
     OpCase("aten::grid_sampler", _sample_2d(_EVERY_KIND), _PAIR, int_dtypes=(), atol=_TAPS_ATOL, n=40,
-           xfail=(_ORT_F64,), opinfo=(("nn.functional.grid_sample", ""),)),
-    OpCase("aten::grid_sampler", _sample_2d(_NEAREST, base=_HALF_POINTS), _PAIR, int_dtypes=(), atol=_TAPS_ATOL, n=40,
-           xfail=(_ORT_HALF,), label="half_points"),
+           xfail=(_DYNAMO_F64,), opinfo=(("nn.functional.grid_sample", ""),)),
+    OpCase("aten::grid_sampler", _sample_2d(_NEAREST, base=_HALF_POINTS), _PAIR, int_dtypes=(), atol=_TAPS_ATOL, n=40, label="half_points"),
     # Image values over the whole float range (inf, nan, 1e38: inf * 0 weights give nan as
     # eager): bilinear and nearest, bit-equal in float32/float16.
     OpCase("aten::grid_sampler", _sample_2d("bilinear zeros 0, bilinear border 1, nearest zeros 1, nearest reflection 0", clip=False), _PAIR,
-           dtypes=(torch.float32, torch.float16), int_dtypes=(), n=40, xfail=(_ORT_NONFINITE,), label="values"),
+           dtypes=(torch.float32, torch.float16), int_dtypes=(), n=40, label="values"),
     # nan, inf and huge grid coordinates, float32. Left out: float16 (eager's float16 kernel
     # converts such coordinates to int16 indices, wrapping, and reads the pixel that names) and
     # float64 (eager's fused reflection residual a - trunc(a / 2span) 2span of coordinates past
     # 2^53 is not reproduced: float64 FMA cannot be emulated).
     OpCase("aten::grid_sampler", _sample_2d(_EVERY_KIND, finite=False), _PAIR, dtypes=(torch.float32,), int_dtypes=(),
-           atol=_TAPS_ATOL, n=40, xfail=(_ORT_NONFINITE,), label="nonfinite_grid"),
+           atol=_TAPS_ATOL, n=40, label="nonfinite_grid"),
     # 5-D: the composition below opset 20 (torch's opset-16 symbolic refuses 5-D), with exact
     # half-pixel points and image values over the whole float range: bit-equal in every dtype.
     OpCase("aten::grid_sampler", _sample_3d(_EVERY_3D), _PAIR, int_dtypes=(), n=40, label="3d"),
@@ -155,8 +149,8 @@ CASES: list[OpCase] = [
     OpCase("aten::grid_sampler", _sample_3d("bilinear reflection 0, nearest zeros 1"), _PAIR, dtypes=(torch.float32, torch.float16), int_dtypes=(),
            n=40, target="tensorrt", label="3d_tensorrt"),
     OpCase("aten::grid_sampler_2d", _sample_2d("bilinear reflection 1, bicubic zeros 0", direct=True),
-           _PAIR, int_dtypes=(), atol=_TAPS_ATOL, n=40, xfail=(_ORT_F64,)),
-    # (image values in [-2, 2]: the first row of an op also runs GridSample-20 at opset 20)
+           _PAIR, int_dtypes=(), atol=_TAPS_ATOL, n=40, xfail=(_DYNAMO_F64,)),
+    # (image values in [-2, 2], as the first row of each op)
     OpCase("aten::grid_sampler_3d", _sample_3d("nearest border 1, bilinear reflection 0", clip=True, direct=True), _PAIR,
            int_dtypes=(), n=40),
 ]

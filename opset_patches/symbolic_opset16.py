@@ -65,34 +65,3 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, alpha: floa
 
 
 # --- end group L6 ---
-
-
-# --- group V7 (issue 7 vision: grid sampling, unpooling, resampling) ---
-from opset_patches import _vision as _v7  # noqa: E402
-
-
-@_symbolic("aten::grid_sampler", dynamo=(), wraps_builtin=True, tensorrt_form=True)
-def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
-                 align_corners: bool) -> Tensor:
-    """grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
-
-    torch's own symbolic (GridSample-16, 4-D float32/float16) where it stands behind this op;
-    else the opset-9 Gather composition (5-D, which torch's opset-16 symbolic refuses; float64,
-    which onnxruntime's GridSample lacks) -- see _vision.grid_sampler_any.
-    TensorRT: GridSample parses for 4-D input only.
-    """
-    return _v7.grid_sampler_any("grid_sampler", input, grid, interpolation_mode, padding_mode, align_corners)
-
-
-@_symbolic("aten::grid_sampler_2d", dynamo=(), tensorrt_form=True)  # torchlib has it
-def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
-                    align_corners: bool) -> Tensor:
-    """grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor
-
-    The opset-9 Gather composition (the pack's own form; torchlib's GridSample serves the
-    dynamo exporter by default). TensorRT: parsable.
-    """
-    return _v7.grid_sampler_any("grid_sampler_2d", input, grid, interpolation_mode, padding_mode, align_corners)
-
-
-# --- end group V7 ---

@@ -1,9 +1,0 @@
-"""Pack ops whose ONNX form needs opset 13."""
-
-from __future__ import annotations
-
-import functools
-
-from torch_opfill import Tensor, op, symbolic
-
-_symbolic = functools.partial(symbolic, opset=13)
