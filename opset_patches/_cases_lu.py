@@ -191,7 +191,12 @@ CASES: list[OpCase] = [
     OpCase("aten::linalg_matrix_exp", _mexp, dtypes=_F, int_dtypes=(), n=100,
            max_ulp={torch.float32: 16384, torch.float64: 512},
            atol={torch.float32: 1e-4, torch.float64: 1e-12},
-           static_dims=_MAT, opinfo=(("matrix_exp", ""),)),
+           static_dims=_MAT, opinfo=(("matrix_exp", ""),),
+           # Seen in CI (and in grid_sampler's 2-D composition): float32-level error (5e-8
+           # relative) where TorchScript's float64 export of the same function is exact.
+           xfail=(Xfail("dynamo exporter, float64: the result comes out at float32 precision "
+                        "(5e-8 relative; TorchScript's float64 export is exact): cause open",
+                        exporter="dynamo", dtype=torch.float64),)),
     OpCase("aten::linalg_tensorinv",
            lambda x: torch.linalg.tensorinv(
                (torch.cat([_mats(x, 1).reshape(-1)[:16], _TENSORINV.to(x.dtype)])[:16].reshape(4, 4)
