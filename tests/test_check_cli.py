@@ -524,3 +524,16 @@ def test_graph_fingerprint_tells_operator_versions_apart():
     fp = {o: runner.graph_fingerprint(model(o), o) for o in (9, 12, 13, 14)}
     assert fp[9] == fp[12]  # Relu-6 at both
     assert len({fp[12], fp[13], fp[14]}) == 3
+
+
+@pytest.mark.parametrize(
+    ("opinfo", "row_has_opinfo", "expected"),
+    [(True, True, "cause"), (False, True, None), (True, False, None)],
+)
+def test_opinfo_only_xfail_applies_only_where_opinfo_samples_run(opinfo, row_has_opinfo, expected):
+    from torch_opfill.cases import Xfail
+
+    case = OpCase("aten::logdet", torch.logdet, xfail=(Xfail("cause", "torchscript", torch.float64, opinfo_only=True),),
+                  opinfo=(("logdet", ""),) if row_has_opinfo else ())
+    assert case.xfail_reason("torchscript", torch.float64, opinfo) == expected
+    assert case.xfail_reason("dynamo", torch.float64, opinfo) is None

@@ -450,7 +450,7 @@ def check(
             )
         else:
             result.backends[backend] = _run_backend(backend, case, dtype, runs, result.tensorrt_static)
-    reason = case.xfail_reason(exporter, dtype)
+    reason = case.xfail_reason(exporter, dtype, opinfo)
     if reason is not None:
         result.status = "xfail" if result.status != "pass" else "xpass"
         result.message = f"{reason} ({result.message})" if result.message else reason
