@@ -32,7 +32,7 @@ import math
 
 import torch
 
-from opset_patches import _order
+from opset_patches import _layout, _order
 from torch_opfill import OpfillError, Tensor, op
 
 I64 = torch.int64
@@ -84,7 +84,7 @@ def cat(parts: list[Tensor], axis: int) -> Tensor:
 
 def batch_shape(x: Tensor, r: int) -> Tensor:
     """The batch dims of a rank-``r`` matrix tensor, as a 1-D int64 shape."""
-    return _order.slice_axis(op.Shape(x), 0, 0, r - 2)
+    return _layout.dims(x, 0, r - 2)
 
 
 def batched_const(values: list, shape: tuple[int, int], dt: torch.dtype, like: Tensor, r: int,

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import torch
 
-from opset_patches import _order
+from opset_patches import _layout, _order
 from torch_opfill import OpfillError, Tensor, op
 
 I64 = torch.int64
@@ -57,7 +57,7 @@ def matrix_dims(x: Tensor, what: str, square: bool = True) -> tuple[int, int, in
 
 def batch_shape(x: Tensor, rank: int, tail: Sequence[int]) -> Tensor:
     """``x.shape[:rank-2] + tail`` as a 1-D int64 tensor."""
-    head = _order.slice_axis(op.Shape(x), 0, 0, rank - 2)  # also for rank 2: keeps x an input of the graph
+    head = _layout.dims(x, 0, rank - 2)  # also for rank 2: keeps x an input of the graph
     return op.Concat(head, _order.ints(list(tail)), axis=0)
 
 

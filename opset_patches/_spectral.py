@@ -40,7 +40,7 @@ import math
 
 import torch
 
-from opset_patches import _order
+from opset_patches import _layout, _lu, _order
 from torch_opfill import OpfillError, Tensor, op
 
 I64 = torch.int64
@@ -85,7 +85,7 @@ def matrix_dims(x: Tensor, what: str) -> tuple[int, int, int]:
 
 def batch_shape(x: Tensor, rank: int) -> Tensor:
     """The batch dims of ``x`` (1-D int64, possibly empty)."""
-    return _order.slice_axis(op.Shape(x), 0, 0, rank - 2)
+    return _layout.dims(x, 0, rank - 2)
 
 
 def static_empty(x: Tensor) -> bool:
@@ -112,10 +112,6 @@ def transpose_last(x: Tensor, rank: int) -> Tensor:
     perm = list(range(rank))
     perm[-2], perm[-1] = perm[-1], perm[-2]
     return op.Transpose(x, perm=perm)
-
-
-def eye(n: int, dt: torch.dtype) -> Tensor:
-    return op.const(torch.eye(n, dtype=dt).tolist(), dt)
 
 
 def _nonzero(x: Tensor, num: Num) -> Tensor:
@@ -221,7 +217,7 @@ def eigh_flat(s: Tensor, n: int, num: Num, vectors: bool) -> tuple[Tensor, Tenso
     v = None
     if n > 1:
         steps = _steps(n, num.dt)
-        v = op.Expand(eye(n, num.dt), op.Shape(a)) if vectors else None
+        v = op.Expand(_lu.identity(n, num.dt), op.Shape(a)) if vectors else None
         for _ in range(sweeps(n, num.dt)):
             for st in steps:
                 flat = op.Reshape(a, _order.ints([-1, n * n]))
@@ -233,7 +229,7 @@ def eigh_flat(s: Tensor, n: int, num: Num, vectors: bool) -> tuple[Tensor, Tenso
                 if vectors:
                     v = op.MatMul(v, j)
     elif vectors:
-        v = op.Expand(eye(1, num.dt), op.Shape(a))
+        v = op.Expand(_lu.identity(1, num.dt), op.Shape(a))
     w = _diag(a, n)
     perm = _sort_perm(w, n, False, num)
     w = op.Mul(_permute_values(w, perm), _order.squeeze(scale, [2]))
@@ -289,7 +285,7 @@ def svd_flat(a: Tensor, m: int, n: int, num: Num, uv: bool, full: bool):
     U and V are None unless ``uv``.
     """
     w, scale, bad = _scale(a, num)
-    v = op.Expand(eye(n, num.dt), batch_of(w, [n, n])) if uv else None
+    v = op.Expand(_lu.identity(n, num.dt), batch_of(w, [n, n])) if uv else None
     if n > 1:
         steps = _steps(n, num.dt)
         for _ in range(sweeps(n, num.dt)):
@@ -321,7 +317,7 @@ def _complete_u(w: Tensor, sv: Tensor, m: int, n: int, cols: int, num: Num) -> T
     columns (twice), or, where less than half of w_j is left by that (a zero or underflowing
     column; j >= n), the projection of the standard basis vector the previous columns leave
     longest (its squared length, the projector's diagonal entry, is at least (m - j) / m)."""
-    ident = eye(m, num.dt)
+    ident = _lu.identity(m, num.dt)
     zero, one = num.c(0.0), num.c(1.0)
     basis = op.const([[list(range(m))]], I64)  # [1, 1, m]
     u = op.Expand(op.const(torch.zeros(m, cols, dtype=num.dt).tolist(), num.dt), batch_of(w, [m, cols]))
@@ -358,7 +354,7 @@ def _zeros(batch: Tensor, tail: list[int], dt: torch.dtype) -> Tensor:
 
 
 def _eye_batch(batch: Tensor, k: int, dt: torch.dtype) -> Tensor:
-    return op.Expand(eye(k, dt), op.Concat(batch, _order.ints([k, k]), axis=0))
+    return op.Expand(_lu.identity(k, dt), op.Concat(batch, _order.ints([k, k]), axis=0))
 
 
 def svd(x: Tensor, full: bool, uv: bool, what: str,

@@ -153,15 +153,13 @@ def ts_symbolic(ops: Sequence[_registry.OpDef], builtin: Callable[..., Any] | No
     signatures = [(op, _Signature.of(op.func)) for op in ops]
 
     def symbolic(g, *args, **node_attrs):
-        if builtin is not None:
-            try:
-                op, sig = _pick_overload(signatures, args)
-                values = sig.parse(args, op.name, g.opset)
-            except builder.OpfillError:  # arguments only torch's symbolic takes (non-constant, say)
-                return builtin(g, *args, **node_attrs)
-        else:
+        try:
             op, sig = _pick_overload(signatures, args)
             values = sig.parse(args, op.name, g.opset)
+        except builder.OpfillError:
+            if builtin is None:
+                raise
+            return builtin(g, *args, **node_attrs)  # arguments only torch's symbolic takes (non-constant, say)
         backend = builder.TorchScriptBackend(g)
         backend.may_defer = builtin is not None
         with builder.using(backend):
